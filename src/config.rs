@@ -1,0 +1,213 @@
+//! `site.yaml`: the site's settings, read once and checked.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::source::{YamlIndex, strip_bom};
+use crate::yaml;
+
+/// The settings of a site, as written in `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Absolute URL the site is published at; may end in a sub-path.
+    pub base_url: String,
+    /// Language of the content, used for `<html lang>` and search. Default `en`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Theme folder under `themes/`. Default `default` (also built in).
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
+    pub feedback: FeedbackConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Display order is list order.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Groups of words that find each other.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackConfig {
+    /// Where "was this helpful?" beacons go; none leave the browser without it.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Whether raw HTML in Markdown is passed through. Default `true`.
+    #[serde(default = "yes")]
+    pub raw_html: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig { raw_html: true }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl SiteConfig {
+    /// Path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+        let trimmed = path.trim_matches('/');
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
+    }
+
+    /// `base_url` without its path: `https://example.com`.
+    pub fn origin(&self) -> &str {
+        let Some((scheme, rest)) = self.base_url.split_once("://") else {
+            return "";
+        };
+        let host_len = rest.find('/').unwrap_or(rest.len());
+        &self.base_url[..scheme.len() + 3 + host_len]
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+pub const FILE: &str = "site.yaml";
+
+/// Reads and checks `site.yaml`; mistakes become diagnostics.
+pub fn load(root: &Path) -> anyhow::Result<(Option<SiteConfig>, String, Vec<Diagnostic>)> {
+    let path = root.join(FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
+    let file = Path::new(FILE);
+    let config: SiteConfig = match yaml::from_str(strip_bom(&text), file, 1) {
+        Ok(c) => c,
+        Err(d) => return Ok((None, text, vec![d])),
+    };
+    let diagnostics = check(&config, &text);
+    Ok((Some(config), text, diagnostics))
+}
+
+fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
+    let file = Path::new(FILE);
+    let index = YamlIndex::new(text, 1);
+    let mut out = Vec::new();
+    let url_ok = (config.base_url.starts_with("https://") || config.base_url.starts_with("http://"))
+        && !config.origin().ends_with("://");
+    if !url_ok {
+        out.push(
+            Diagnostic::error(
+                "E-CONFIG-BASE-URL",
+                file,
+                index.value("base_url"),
+                format!("`base_url` must be an absolute URL, found `{}`", config.base_url),
+            )
+            .with_help("write it like `https://help.example.com/` or `https://example.com/help/`"),
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, category) in config.categories.iter().enumerate() {
+        let path = format!("categories.{i}.id");
+        if !is_slug(&category.id) {
+            out.push(
+                Diagnostic::error(
+                    "E-CONFIG-CATEGORY",
+                    file,
+                    index.value(&path),
+                    format!("category id `{}` is not a slug", category.id),
+                )
+                .with_help("use lowercase letters, digits and hyphens, like `sync-problems`"),
+            );
+        }
+        if !seen.insert(category.id.as_str()) {
+            out.push(Diagnostic::error(
+                "E-CONFIG-CATEGORY",
+                file,
+                index.value(&path),
+                format!("category `{}` is listed twice", category.id),
+            ));
+        }
+    }
+    out
+}
+
+/// Slugs and ids: `[a-z0-9-]+`, not starting or ending with a hyphen.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Where a key sits in `site.yaml`, for diagnostics raised by later stages.
+pub fn locate(text: &str, path: &str) -> Pos {
+    YamlIndex::new(text, 1).value(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(base_url: &str) -> SiteConfig {
+        serde_yaml::from_str(&format!("title: T\nbase_url: {base_url}\n")).expect("valid")
+    }
+
+    #[test]
+    fn base_path_and_origin() {
+        let c = config("https://example.com/help");
+        assert_eq!(c.base_path(), "/help/");
+        assert_eq!(c.origin(), "https://example.com");
+        assert_eq!(config("https://example.com").base_path(), "/");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("sync-problems"));
+        assert!(!is_slug("Sync"));
+        assert!(!is_slug("-x"));
+        assert!(!is_slug(""));
+    }
+}

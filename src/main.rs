@@ -1,0 +1,196 @@
+//! The `waymark` command: parse arguments, run, map the outcome to an
+//! exit code (0 ok, 1 content errors, 2 usage or I/O errors).
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use waymark::diagnostic::Severity;
+use waymark::{BuildOptions, Report};
+
+#[derive(Parser)]
+#[command(name = "waymark", version, about = "A static site generator for help centers: Markdown articles and YAML troubleshooters.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only if the build succeeds)
+    #[command(after_help = "Example:\n  waymark build --output public --base-url https://help.example.com/")]
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder [default: <root>/public]
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override `base_url` from site.yaml
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check the content for mistakes without writing anything
+    #[command(after_help = "Example:\n  waymark check --root path/to/site")]
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Build the site and serve it over HTTP for previewing
+    #[command(after_help = "Example:\n  waymark serve --port 1111")]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Output folder [default: <root>/public]
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Create a new article or troubleshooter from a template
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Create a new site with the default theme and example content
+    #[command(after_help = "Example:\n  waymark init my-help-center && cd my-help-center && waymark serve")]
+    Init {
+        /// Folder to create the site in
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Create content/articles/<category>/<slug>.md
+    #[command(after_help = "Example:\n  waymark new article chats-not-syncing --category sync-problems")]
+    Article {
+        slug: String,
+        #[arg(long)]
+        category: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create content/trees/<slug>.yaml
+    #[command(after_help = "Example:\n  waymark new tree coex-connection")]
+    Tree {
+        slug: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Folder holding site.yaml
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include articles and trees marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build { site, output, base_url } => {
+            let output = output.unwrap_or_else(|| site.root.join("public"));
+            let options = BuildOptions { drafts: site.drafts, base_url };
+            let started = std::time::Instant::now();
+            let report = waymark::build(&site.root, &output, &options)?;
+            print_diagnostics(&report);
+            if report.has_errors() {
+                eprintln!("build failed; the previous output in `{}` is unchanged", output.display());
+                return Ok(ExitCode::from(1));
+            }
+            eprintln!("built {} files into `{}` in {} ms", report.files, output.display(), started.elapsed().as_millis());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { site } => {
+            let options = BuildOptions { drafts: site.drafts, base_url: None };
+            let report = waymark::check(&site.root, &options)?;
+            print_diagnostics(&report);
+            for (slug, s) in &report.tree_stats {
+                println!(
+                    "tree {slug}: {} nodes, {} outcomes, {} distinct paths, longest path {} steps",
+                    s.nodes, s.outcomes, s.paths, s.longest
+                );
+            }
+            Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Serve { site, port, bind, output } => serve(&site, port, &bind, output),
+        Command::New(NewCommand::Article { slug, category, root }) => {
+            let path = waymark::scaffold::new_article(&root, &slug, &category, &waymark::scaffold::today())?;
+            println!("created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New(NewCommand::Tree { slug, root }) => {
+            let path = waymark::scaffold::new_tree(&root, &slug, &waymark::scaffold::today())?;
+            println!("created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            let files = waymark::scaffold::init(&dir)?;
+            println!("created a site with {} files in `{}`", files.len(), dir.display());
+            println!("next: cd {} && waymark serve", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn serve(site: &SiteArgs, port: u16, bind: &str, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (server, port) = waymark::serve::bind(bind, port)?;
+    if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
+        eprintln!("warning: listening on {bind}: the preview is reachable from other machines");
+    }
+    let host = if bind == "0.0.0.0" { "127.0.0.1" } else { bind };
+    let url = format!("http://{host}:{port}/");
+    let output = output.unwrap_or_else(|| site.root.join("public"));
+    let options = BuildOptions { drafts: site.drafts, base_url: Some(url.clone()) };
+    let report = waymark::build(&site.root, &output, &options)?;
+    print_diagnostics(&report);
+    if report.has_errors() {
+        return Ok(ExitCode::from(1));
+    }
+    println!("serving {} on {url} (Ctrl-C to stop)", output.display());
+    waymark::serve::run(server, Path::new(&output), 8)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_diagnostics(report: &Report) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut errors = 0;
+    let mut warnings = 0;
+    for d in &report.diagnostics {
+        let text = d.render(report.sources.get(&d.file).map(String::as_str));
+        match d.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
+        }
+        if color {
+            let (start, end) = match d.severity {
+                Severity::Error => ("\x1b[1;31m", "\x1b[0m"),
+                Severity::Warning => ("\x1b[1;33m", "\x1b[0m"),
+            };
+            let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
+            eprintln!("{start}{head}{end}\n{rest}");
+        } else {
+            eprintln!("{text}");
+        }
+    }
+    if errors + warnings > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
+}

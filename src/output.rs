@@ -1,0 +1,156 @@
+//! The only stage that writes to disk. A build goes into a hidden sibling
+//! folder that replaces the output only once everything succeeded, so a
+//! failed or interrupted build leaves the previous site as it was.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+/// A file of the built site, by path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// A build in progress; dropping it without `commit` discards it.
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `output` is a safe place to replace, then prepares a
+    /// temporary sibling folder for the new site.
+    pub fn begin(root: &Path, output: &Path) -> anyhow::Result<Staging> {
+        let target = absolute(output)?;
+        check_safe(&absolute(root)?, &target)?;
+        let parent = target.parent().context("the output folder has no parent folder")?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("failed to create `{}`", parent.display()))?;
+        remove_leftovers(&target);
+        let temp = sibling(&target, &format!("tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&temp);
+        std::fs::create_dir(&temp).with_context(|| format!("failed to create `{}`", temp.display()))?;
+        Ok(Staging { target, temp, committed: false })
+    }
+
+    /// Writes one file; safe to call from several threads.
+    pub fn write(&self, file: &OutputFile) -> anyhow::Result<()> {
+        if file.path.split('/').any(|s| s == ".." || s.is_empty()) || file.path.starts_with('/') {
+            bail!("refusing to write outside the output folder: `{}`", file.path);
+        }
+        let path = self.temp.join(&file.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+        }
+        std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))
+    }
+
+    /// Swaps the new site in place of the old one.
+    pub fn commit(mut self) -> anyhow::Result<PathBuf> {
+        let old = sibling(&self.target, &format!("old-{}", std::process::id()));
+        if self.target.exists() {
+            std::fs::rename(&self.target, &old)
+                .with_context(|| format!("failed to move the previous output `{}` aside", self.target.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&self.temp, &self.target) {
+            let _ = std::fs::rename(&old, &self.target);
+            return Err(e).with_context(|| format!("failed to move the new site to `{}`", self.target.display()));
+        }
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+fn sibling(target: &Path, tag: &str) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.waymark-{tag}"))
+}
+
+/// Removes temporary folders of builds that were killed before finishing.
+fn remove_leftovers(target: &Path) {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.waymark-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// An absolute path with `.`/`..` resolved and existing parts canonical.
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let joined = std::env::current_dir().context("no current folder")?.join(path);
+    let mut out = PathBuf::new();
+    for c in crate::link::normalize(&joined).components() {
+        out.push(c);
+        if let Ok(real) = out.canonicalize() {
+            out = real;
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses output folders whose replacement would destroy something.
+fn check_safe(root: &Path, target: &Path) -> anyhow::Result<()> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if target.parent().is_none() || Some(target) == home.as_deref() {
+        bail!("refusing to use `{}` as the output folder", target.display());
+    }
+    if root.starts_with(target) {
+        bail!(
+            "refusing to use `{}` as the output folder: it holds the site itself; use a folder such as `public/`",
+            target.display()
+        );
+    }
+    if target.starts_with(root.join("content")) {
+        bail!("refusing to write the output inside `content/`: use a folder such as `public/`");
+    }
+    if target.is_dir() && !target.join("index.html").exists() {
+        let mut entries = std::fs::read_dir(target).with_context(|| format!("failed to read `{}`", target.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "refusing to replace `{}`: it is not empty and holds no earlier site (no index.html); empty it or choose another folder",
+                target.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_targets() {
+        let root = Path::new("/srv/site");
+        assert!(check_safe(root, Path::new("/")).is_err());
+        assert!(check_safe(root, Path::new("/srv/site")).is_err());
+        assert!(check_safe(root, Path::new("/srv")).is_err());
+        assert!(check_safe(root, Path::new("/srv/site/content/out")).is_err());
+        assert!(check_safe(root, Path::new("/srv/site/public")).is_ok());
+    }
+}

@@ -1,0 +1,453 @@
+//! The render stage: every page of the site, rendered in parallel from the
+//! in-memory [`Site`] with templates compiled once. Pure: files are handed
+//! to a sink, and only `output` touches the disk.
+
+use std::collections::HashMap;
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::link;
+use crate::markdown::TocEntry;
+use crate::output::OutputFile;
+use crate::site::Site;
+use crate::theme::{Theme, tera_error_chain};
+use crate::tree_pages;
+use crate::validate::alias_path;
+
+/// Site-wide values every template sees as `site`.
+#[derive(Debug, Serialize)]
+pub struct SiteContext {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub categories: Vec<LinkItem>,
+    pub css_url: String,
+    pub js_url: String,
+    pub feedback_endpoint: Option<String>,
+}
+
+/// A titled link, the unit of every list on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkItem {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+}
+
+/// Values of the page's `<head>` and breadcrumbs, as `page`.
+#[derive(Debug, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub og_type: &'static str,
+    pub json_ld: Option<String>,
+    pub breadcrumbs: Vec<LinkItem>,
+    pub noindex: bool,
+}
+
+/// Shared state of one render: the site, templates and lookups.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub ctx: SiteContext,
+    pub base_path: String,
+    /// Trees and steps that lead to each article slug.
+    pub pointers: HashMap<String, Vec<LinkItem>>,
+}
+
+/// One page to render; the list of jobs is what runs in parallel.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Category(usize),
+    Article(usize),
+    Tree(usize),
+    NotFound,
+    Sitemap,
+    Robots,
+    Assets,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let config = &site.config;
+        let base_path = config.base_path();
+        let asset_url = |name: &str| {
+            let hash = theme.assets.get(name).map(|b| fingerprint(b)).unwrap_or_default();
+            format!("{base_path}{name}?v={hash}")
+        };
+        let ctx = SiteContext {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            base_url: config.base_url.clone(),
+            base_path: base_path.clone(),
+            categories: config
+                .categories
+                .iter()
+                .map(|c| LinkItem {
+                    title: c.title.clone(),
+                    url: link::category_url(&base_path, &c.id),
+                    description: c.description.clone(),
+                })
+                .collect(),
+            css_url: asset_url("style.css"),
+            js_url: asset_url("waymark.js"),
+            feedback_endpoint: config.feedback.endpoint.clone(),
+        };
+        let pointers = tree_pages::pointers(site, &base_path);
+        Renderer { site, theme, ctx, base_path, pointers }
+    }
+
+    /// Renders every file of the site and hands each to `sink`.
+    pub fn render_all(&self, sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync)) -> anyhow::Result<usize> {
+        let site = self.site;
+        let mut jobs = vec![Job::Home, Job::NotFound, Job::Sitemap, Job::Robots, Job::Assets];
+        jobs.extend((0..site.config.categories.len()).map(Job::Category));
+        jobs.extend((0..site.articles.len()).map(Job::Article));
+        jobs.extend((0..site.trees.len()).map(Job::Tree));
+        jobs.par_iter()
+            .map(|job| {
+                let files = self.render_job(*job)?;
+                let count = files.len();
+                files.into_iter().try_for_each(sink)?;
+                Ok(count)
+            })
+            .sum()
+    }
+
+    fn render_job(&self, job: Job) -> anyhow::Result<Vec<OutputFile>> {
+        Ok(match job {
+            Job::Home => vec![self.home()?],
+            Job::Category(i) => vec![self.category(i)?],
+            Job::Article(i) => self.article(i)?,
+            Job::Tree(i) => tree_pages::render(self, &self.site.trees[i])?,
+            Job::NotFound => vec![self.not_found()?],
+            Job::Sitemap => vec![self.sitemap()],
+            Job::Robots => vec![self.robots()],
+            Job::Assets => self
+                .theme
+                .assets
+                .iter()
+                .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone()))
+                .collect(),
+        })
+    }
+
+    /// Renders `template` with `site`, `page` and the page's own values.
+    pub fn page<T: Serialize>(&self, template: &str, page: &PageMeta, extra: &T) -> anyhow::Result<String> {
+        let mut context = tera::Context::from_serialize(extra).context("template context")?;
+        context.insert("site", &self.ctx);
+        context.insert("page", page);
+        self.theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| anyhow::anyhow!("template `{template}` failed for page `{}`: {}", page.canonical, tera_error_chain(&e)))
+    }
+
+    pub fn absolute(&self, url: &str) -> String {
+        format!("{}{}", self.site.config.origin(), url)
+    }
+
+    pub fn meta(&self, title: &str, description: &str, url: &str, breadcrumbs: Vec<LinkItem>) -> PageMeta {
+        PageMeta {
+            title: format!("{title} · {}", self.ctx.title),
+            description: description.to_string(),
+            canonical: self.absolute(url),
+            og_type: "website",
+            json_ld: None,
+            breadcrumbs,
+            noindex: false,
+        }
+    }
+
+    pub fn home_crumb(&self) -> LinkItem {
+        LinkItem {
+            title: "Home".into(),
+            url: self.base_path.clone(),
+            description: String::new(),
+        }
+    }
+
+    pub fn category_crumb(&self, id: &str) -> Option<LinkItem> {
+        let c = self.site.config.category(id)?;
+        Some(LinkItem {
+            title: c.title.clone(),
+            url: link::category_url(&self.base_path, id),
+            description: c.description.clone(),
+        })
+    }
+
+    pub fn article_item(&self, a: &Article) -> LinkItem {
+        LinkItem {
+            title: a.title.clone(),
+            url: link::article_url(&self.base_path, &a.slug),
+            description: a.description.clone(),
+        }
+    }
+
+    fn home(&self) -> anyhow::Result<OutputFile> {
+        #[derive(Serialize)]
+        struct Home {
+            categories: Vec<CategorySummary>,
+            trees: Vec<LinkItem>,
+        }
+        #[derive(Serialize)]
+        struct CategorySummary {
+            category: LinkItem,
+            top: Vec<LinkItem>,
+            count: usize,
+        }
+        const TOP: usize = 5;
+        let categories = self
+            .site
+            .config
+            .categories
+            .iter()
+            .filter_map(|c| {
+                let articles: Vec<&Article> = self.site.articles.iter().filter(|a| a.category.value == c.id).collect();
+                Some(CategorySummary {
+                    category: self.category_crumb(&c.id)?,
+                    top: articles.iter().take(TOP).map(|a| self.article_item(a)).collect(),
+                    count: articles.len(),
+                })
+            })
+            .collect();
+        let trees = self.site.trees.iter().map(|t| tree_pages::tree_item(self, t)).collect();
+        let mut meta = self.meta(&self.ctx.title, &self.ctx.description, &self.base_path, Vec::new());
+        meta.title = self.ctx.title.clone();
+        let html = self.page("home.html", &meta, &Home { categories, trees })?;
+        Ok(OutputFile::new("index.html", html))
+    }
+
+    fn category(&self, i: usize) -> anyhow::Result<OutputFile> {
+        #[derive(Serialize)]
+        struct CategoryPage {
+            category: LinkItem,
+            articles: Vec<LinkItem>,
+            trees: Vec<LinkItem>,
+        }
+        let c = &self.site.config.categories[i];
+        let url = link::category_url(&self.base_path, &c.id);
+        let page = CategoryPage {
+            category: self.category_crumb(&c.id).context("category exists")?,
+            articles: self.site.articles.iter().filter(|a| a.category.value == c.id).map(|a| self.article_item(a)).collect(),
+            trees: self
+                .site
+                .trees
+                .iter()
+                .filter(|t| t.category.value == c.id)
+                .map(|t| tree_pages::tree_item(self, t))
+                .collect(),
+        };
+        let meta = self.meta(&c.title, &c.description, &url, vec![self.home_crumb()]);
+        let html = self.page("category.html", &meta, &page)?;
+        Ok(OutputFile::new(format!("categories/{}/index.html", c.id), html))
+    }
+
+    fn article(&self, i: usize) -> anyhow::Result<Vec<OutputFile>> {
+        #[derive(Serialize)]
+        struct ArticlePage<'a> {
+            article: ArticleView<'a>,
+        }
+        #[derive(Serialize)]
+        struct ArticleView<'a> {
+            title: &'a str,
+            description: &'a str,
+            html: &'a str,
+            toc: &'a [TocEntry],
+            updated: Option<&'a str>,
+            tags: &'a [String],
+            category: Option<LinkItem>,
+            related: Vec<LinkItem>,
+            pointed_by: &'a [LinkItem],
+            previous: Option<LinkItem>,
+            next: Option<LinkItem>,
+            neighbours: Vec<Neighbour>,
+        }
+        #[derive(Serialize)]
+        struct Neighbour {
+            item: LinkItem,
+            current: bool,
+        }
+        let site = self.site;
+        let a = &site.articles[i];
+        let url = link::article_url(&self.base_path, &a.slug);
+        // Same-category neighbours come from a bounded window, so rendering
+        // one page costs the same however large the site is.
+        let same = |j: &usize| site.articles[*j].category.value == a.category.value;
+        let previous = i.checked_sub(1).filter(same).map(|j| self.article_item(&site.articles[j]));
+        let next = Some(i + 1).filter(|j| *j < site.articles.len()).filter(same).map(|j| self.article_item(&site.articles[j]));
+        const WINDOW: usize = 4;
+        let neighbours = (i.saturating_sub(WINDOW)..(i + WINDOW + 1).min(site.articles.len()))
+            .filter(same)
+            .map(|j| Neighbour { item: self.article_item(&site.articles[j]), current: j == i })
+            .collect();
+        let related = a
+            .related
+            .iter()
+            .filter_map(|r| self.related_item(&r.value))
+            .collect();
+        let category = self.category_crumb(&a.category.value);
+        let mut breadcrumbs = vec![self.home_crumb()];
+        breadcrumbs.extend(category.clone());
+        let mut meta = self.meta(&a.title, &a.description, &url, breadcrumbs);
+        meta.og_type = "article";
+        meta.json_ld = Some(json_ld(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": a.title,
+            "description": a.description,
+            "dateModified": a.updated,
+            "inLanguage": site.config.language,
+            "url": meta.canonical,
+            "mainEntityOfPage": meta.canonical,
+        })));
+        let page = ArticlePage {
+            article: ArticleView {
+                title: &a.title,
+                description: &a.description,
+                html: &a.body.html,
+                toc: &a.body.toc,
+                updated: a.updated.as_deref(),
+                tags: &a.tags,
+                category,
+                related,
+                pointed_by: self.pointers.get(&a.slug).map_or(&[], Vec::as_slice),
+                previous,
+                next,
+                neighbours,
+            },
+        };
+        let html = self.page("article.html", &meta, &page)?;
+        let mut files = vec![OutputFile::new(format!("articles/{}/index.html", a.slug), html)];
+        for alias in &a.aliases {
+            if let Some(path) = alias_path(&alias.value) {
+                files.push(OutputFile::new(format!("{path}/index.html"), self.redirect(&url)?));
+            }
+        }
+        Ok(files)
+    }
+
+    /// A `related:` entry (article slug or `tree:slug`) as a link.
+    pub fn related_item(&self, value: &str) -> Option<LinkItem> {
+        match link::parse_prefixed(value) {
+            Some(link::Target::Tree { slug, node }) => {
+                let tree = self.site.trees.iter().find(|t| t.slug == slug)?;
+                let mut item = tree_pages::tree_item(self, tree);
+                if let Some(node) = node {
+                    item.url = link::node_url(&self.base_path, &slug, &node);
+                }
+                Some(item)
+            }
+            Some(link::Target::Article { slug, .. }) => self.article_by_slug(&slug),
+            Some(link::Target::ArticleFile { .. }) => None,
+            None => self.article_by_slug(value),
+        }
+    }
+
+    fn article_by_slug(&self, slug: &str) -> Option<LinkItem> {
+        self.site.articles.iter().find(|a| a.slug == slug).map(|a| self.article_item(a))
+    }
+
+    fn redirect(&self, to: &str) -> anyhow::Result<String> {
+        #[derive(Serialize)]
+        struct Redirect<'a> {
+            to: &'a str,
+        }
+        let mut meta = self.meta("Moved", "This page has moved.", to, Vec::new());
+        meta.noindex = true;
+        self.page("redirect.html", &meta, &Redirect { to })
+    }
+
+    fn not_found(&self) -> anyhow::Result<OutputFile> {
+        #[derive(Serialize)]
+        struct NotFound {
+            trees: Vec<LinkItem>,
+        }
+        let mut meta = self.meta("Page not found", "This page does not exist.", &format!("{}404.html", self.base_path), vec![self.home_crumb()]);
+        meta.noindex = true;
+        let trees = self.site.trees.iter().map(|t| tree_pages::tree_item(self, t)).collect();
+        let html = self.page("404.html", &meta, &NotFound { trees })?;
+        Ok(OutputFile::new("404.html", html))
+    }
+
+    fn sitemap(&self) -> OutputFile {
+        let mut urls: Vec<(String, Option<&str>)> = vec![(self.base_path.clone(), None)];
+        for c in &self.site.config.categories {
+            urls.push((link::category_url(&self.base_path, &c.id), None));
+        }
+        for a in &self.site.articles {
+            urls.push((link::article_url(&self.base_path, &a.slug), a.updated.as_deref()));
+        }
+        for t in &self.site.trees {
+            urls.push((link::tree_url(&self.base_path, &t.slug), t.updated.as_deref()));
+            for n in t.nodes.iter().filter(|n| n.id != t.start) {
+                urls.push((link::node_url(&self.base_path, &t.slug, &n.id), t.updated.as_deref()));
+            }
+        }
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (url, updated) in urls {
+            xml.push_str("  <url><loc>");
+            xml.push_str(&escape_xml(&self.absolute(&url)));
+            xml.push_str("</loc>");
+            if let Some(date) = updated {
+                xml.push_str("<lastmod>");
+                xml.push_str(&escape_xml(date));
+                xml.push_str("</lastmod>");
+            }
+            xml.push_str("</url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        OutputFile::new("sitemap.xml", xml)
+    }
+
+    fn robots(&self) -> OutputFile {
+        let sitemap = self.absolute(&format!("{}sitemap.xml", self.base_path));
+        OutputFile::new("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
+    }
+}
+
+/// Serializes JSON for a `<script type="application/ld+json">` block:
+/// `<`, `>` and `&` are escaped so no value can close the element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    escape_json_for_html(&value.to_string())
+}
+
+pub fn escape_json_for_html(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+pub fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A short content hash for cache-busting asset URLs (FNV-1a).
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    format!("{:08x}", hash as u32)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_the_script_element() {
+        let v = serde_json::json!({"headline": "</script><script>alert(1)</script>"});
+        let out = json_ld(&v);
+        assert!(!out.contains("</script>"));
+        assert!(out.contains("\\u003c/script\\u003e"));
+    }
+}

@@ -1,0 +1,208 @@
+//! `waymark serve`: builds the site, then serves the output folder over
+//! HTTP on loopback. Never reads outside the output folder.
+
+use std::io::Read as _;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+/// Sent with every response: the site must work under a strict policy.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Binds `bind:port`; port 0 picks a free one. A taken port is a clear error.
+pub fn bind(bind: &str, port: u16) -> anyhow::Result<(Server, u16)> {
+    let server = match Server::http((bind, port)) {
+        Ok(s) => s,
+        Err(e) => {
+            let text = e.to_string();
+            if text.contains("in use") {
+                bail!("port {port} on {bind} is already in use; pick another with `--port {}`", port.saturating_add(1));
+            }
+            bail!("cannot listen on {bind}:{port}: {text}");
+        }
+    };
+    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
+    Ok((server, port))
+}
+
+/// Answers requests from `root` until the process ends.
+pub fn run(server: Server, root: &Path, threads: usize) -> anyhow::Result<()> {
+    let root = root.canonicalize().with_context(|| format!("cannot open `{}`", root.display()))?;
+    let server = std::sync::Arc::new(server);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let server = server.clone();
+            let root = root.clone();
+            scope.spawn(move || {
+                while let Ok(request) = server.recv() {
+                    let _ = respond(request, &root);
+                }
+            });
+        }
+    });
+    Ok(())
+}
+
+fn respond(request: Request, root: &Path) -> std::io::Result<()> {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return request.respond(Response::from_string("method not allowed").with_status_code(405));
+    }
+    let head = *request.method() == Method::Head;
+    let url = request.url().to_string();
+    let resolved = match resolve(root, &url) {
+        Resolved::File(path) => path,
+        Resolved::Redirect(to) => {
+            let response = Response::empty(301).with_header(header("Location", &to));
+            return request.respond(response);
+        }
+        Resolved::BadRequest => {
+            return request.respond(Response::from_string("bad request").with_status_code(400));
+        }
+        Resolved::NotFound => {
+            return send_file(request, &root.join("404.html"), 404, head);
+        }
+    };
+    send_file(request, &resolved, 200, head)
+}
+
+fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io::Result<()> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return request.respond(Response::from_string("not found").with_status_code(404));
+    };
+    let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    let etag = format!("\"{:x}-{:x}\"", meta.len(), modified);
+    let not_modified = status == 200
+        && request
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("If-None-Match") && h.value.as_str().split(',').any(|v| v.trim() == etag));
+    let common = [
+        header("Content-Type", content_type(path)),
+        header("ETag", &etag),
+        header("Cache-Control", "no-cache"),
+        header("Content-Security-Policy", CSP),
+        header("X-Content-Type-Options", "nosniff"),
+    ];
+    if not_modified {
+        let mut response = Response::empty(304);
+        for h in common {
+            response.add_header(h);
+        }
+        return request.respond(response);
+    }
+    let mut bytes = Vec::new();
+    if !head {
+        std::fs::File::open(path)?.read_to_end(&mut bytes)?;
+    }
+    let len = meta.len() as usize;
+    let mut response = Response::new(StatusCode(status), Vec::new(), std::io::Cursor::new(bytes), Some(len), None);
+    for h in common {
+        response.add_header(h);
+    }
+    request.respond(response)
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Resolved {
+    File(PathBuf),
+    Redirect(String),
+    NotFound,
+    BadRequest,
+}
+
+/// Maps a request path to a file under `root`, refusing every way out:
+/// `..` (plain or percent-encoded), backslashes, NUL, and symlinks whose
+/// target lies outside `root`.
+fn resolve(root: &Path, url: &str) -> Resolved {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let Some(decoded) = percent_decode(path) else {
+        return Resolved::BadRequest;
+    };
+    if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
+        return Resolved::BadRequest;
+    }
+    let relative = Path::new(decoded.trim_start_matches('/'));
+    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Resolved::BadRequest;
+    }
+    let candidate = root.join(relative);
+    let Ok(real) = candidate.canonicalize() else {
+        return Resolved::NotFound;
+    };
+    if !real.starts_with(root) {
+        return Resolved::NotFound;
+    }
+    if real.is_dir() {
+        if !path.ends_with('/') {
+            return Resolved::Redirect(format!("{path}/"));
+        }
+        let index = real.join("index.html");
+        return match index.canonicalize() {
+            Ok(i) if i.starts_with(root) && i.is_file() => Resolved::File(i),
+            _ => Resolved::NotFound,
+        };
+    }
+    Resolved::File(real)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_traversal_forms() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        std::fs::write(root.join("index.html"), "hi").expect("write");
+        for url in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/..%2fetc", "/..%5c..%5cetc", "/a%00b", "//etc/passwd"] {
+            let r = resolve(&root, url);
+            assert!(matches!(r, Resolved::BadRequest | Resolved::NotFound), "{url}: {r:?}");
+        }
+        assert_eq!(resolve(&root, "/"), Resolved::File(root.join("index.html")));
+    }
+}

@@ -1,0 +1,179 @@
+//! The load stage: reads `site.yaml`, every article and every tree into
+//! one in-memory [`Site`], collecting diagnostics instead of stopping.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use crate::article::{self, Article};
+use crate::config::{self, SiteConfig};
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::markdown::Settings;
+use crate::tree::{self, Tree};
+
+/// Choices of the person running the build, not of the site.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// Overrides `base_url` from `site.yaml` (the dev server uses this).
+    pub base_url: Option<String>,
+}
+
+/// Everything a build knows about a site.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// Sorted by category (in `site.yaml` order), then `order`, then title.
+    pub articles: Vec<Article>,
+    /// Sorted like articles.
+    pub trees: Vec<Tree>,
+}
+
+/// The result of loading: the site (when `site.yaml` was usable), every
+/// diagnostic, and the source texts the diagnostics point into.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: HashMap<PathBuf, String>,
+}
+
+pub const ARTICLES_DIR: &str = "content/articles";
+pub const TREES_DIR: &str = "content/trees";
+
+pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
+    let mut loaded = Loaded::default();
+    let (config, config_text, diagnostics) = config::load(root)?;
+    loaded.diagnostics.extend(diagnostics);
+    loaded.sources.insert(PathBuf::from(config::FILE), config_text);
+    let Some(mut config) = config else {
+        return Ok(loaded);
+    };
+    if let Some(url) = &options.base_url {
+        config.base_url = url.clone();
+    }
+    if !config.base_url.ends_with('/') {
+        config.base_url.push('/');
+    }
+    let settings = Settings {
+        base_path: config.base_path(),
+        raw_html: config.markdown.raw_html,
+    };
+
+    let article_files = list_files(root, ARTICLES_DIR, "md", &mut loaded.diagnostics)?;
+    let results: Vec<_> = article_files
+        .par_iter()
+        .map(|file| read_and(root, file, |text| article::load(file, text, &settings)))
+        .collect();
+    let mut articles = Vec::new();
+    for (file, (text, (article, diagnostics))) in article_files.into_iter().zip(results) {
+        loaded.diagnostics.extend(diagnostics);
+        if let Some(text) = text {
+            loaded.sources.insert(file, text);
+        }
+        articles.extend(article.filter(|a| options.drafts || !a.draft));
+    }
+
+    let tree_files = list_files(root, TREES_DIR, "yaml", &mut loaded.diagnostics)?;
+    let results: Vec<_> = tree_files
+        .par_iter()
+        .map(|file| read_and(root, file, |text| tree::load(file, text, &settings)))
+        .collect();
+    let mut trees = Vec::new();
+    for (file, (text, (tree, diagnostics))) in tree_files.into_iter().zip(results) {
+        loaded.diagnostics.extend(diagnostics);
+        if let Some(text) = text {
+            loaded.sources.insert(file, text);
+        }
+        trees.extend(tree.filter(|t| options.drafts || !t.draft));
+    }
+
+    let category_rank = |id: &str| {
+        config
+            .categories
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    articles.sort_by(|a, b| {
+        (category_rank(&a.category.value), a.order, &a.title, &a.slug)
+            .cmp(&(category_rank(&b.category.value), b.order, &b.title, &b.slug))
+    });
+    trees.sort_by(|a, b| {
+        (category_rank(&a.category.value), a.order, &a.title, &a.slug)
+            .cmp(&(category_rank(&b.category.value), b.order, &b.title, &b.slug))
+    });
+    loaded.site = Some(Site {
+        root: root.to_path_buf(),
+        config,
+        articles,
+        trees,
+    });
+    Ok(loaded)
+}
+
+/// Reads a file as UTF-8 and hands it to `parse`; read problems become
+/// diagnostics naming the file.
+fn read_and<T>(
+    root: &Path,
+    file: &Path,
+    parse: impl FnOnce(&str) -> (Option<T>, Vec<Diagnostic>),
+) -> (Option<String>, (Option<T>, Vec<Diagnostic>)) {
+    let bytes = match std::fs::read(root.join(file)) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error("E-FILE-READ", file, Pos::default(), format!("cannot read file: {e}"))
+                .with_help("check the file's permissions");
+            return (None, (None, vec![d]));
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let result = parse(&text);
+            (Some(text), result)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let (line, column) = crate::source::line_col(&valid, offset);
+            let d = Diagnostic::error("E-FILE-ENCODING", file, Pos::new(line, column, 1), "file is not valid UTF-8")
+                .with_help("save the file with UTF-8 encoding");
+            (None, (None, vec![d]))
+        }
+    }
+}
+
+/// Files with extension `ext` under `root/dir`, sorted, relative to `root`.
+/// Symlinks are not followed: a site must not read outside itself.
+fn list_files(
+    root: &Path,
+    dir: &str,
+    ext: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let base = root.join(dir);
+    if !base.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to list `{}`", base.display()))?;
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        if entry.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::warning("W-FILE-SYMLINK", &rel, Pos::default(), "symbolic link not followed")
+                    .with_help("copy the file into the site instead of linking to it"),
+            );
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && !name.starts_with('.') && entry.path().extension().is_some_and(|e| e == ext) {
+            files.push(rel);
+        }
+    }
+    Ok(files)
+}

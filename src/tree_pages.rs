@@ -1,0 +1,388 @@
+//! Pages of decision trees: one per node (answers are plain links, so
+//! trees walk without JavaScript), an "all paths" outline, and
+//! `tree.json` for the script and for bots that walk the same tree.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::link::{self, Target};
+use crate::markdown;
+use crate::output::OutputFile;
+use crate::render::{LinkItem, Renderer, json_ld};
+use crate::site::Site;
+use crate::tree::{Next, Node, NodeKind, OutcomeKind, Tree};
+
+/// Version of the `tree.json` format; bump on breaking changes.
+pub const TREE_JSON_SCHEMA: u32 = 1;
+
+pub fn tree_item(r: &Renderer, tree: &Tree) -> LinkItem {
+    LinkItem {
+        title: tree.title.clone(),
+        url: link::tree_url(&r.base_path, &tree.slug),
+        description: tree.description.clone(),
+    }
+}
+
+#[derive(Serialize)]
+struct TreeView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    paths_url: String,
+    json_url: String,
+    start: &'a str,
+}
+
+#[derive(Serialize)]
+struct NodeView<'a> {
+    id: &'a str,
+    url: String,
+    is_start: bool,
+    kind: &'static str,
+    question: &'a str,
+    details_html: &'a str,
+    answers: Vec<AnswerView>,
+    title: &'a str,
+    outcome: Option<OutcomeKind>,
+    outcome_label: &'a str,
+    body_html: &'a str,
+    related: Vec<LinkItem>,
+}
+
+#[derive(Serialize)]
+struct AnswerView {
+    number: usize,
+    label: String,
+    url: String,
+    /// The node id this answer leads to, when it stays in the tree.
+    next: Option<String>,
+    /// "article" or "tree" when the answer leaves this tree.
+    exit: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct NodePage<'a> {
+    tree: &'a TreeView<'a>,
+    node: NodeView<'a>,
+    /// The tree's own URL shows the start node under the tree's title.
+    at_home: bool,
+}
+
+#[derive(Serialize)]
+struct PathsPage<'a> {
+    tree: &'a TreeView<'a>,
+    outline_html: String,
+}
+
+/// Every file of one tree: its home, one page per node, paths, tree.json.
+pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
+    let base = &r.base_path;
+    let view = TreeView {
+        slug: &tree.slug,
+        title: &tree.title,
+        description: &tree.description,
+        url: link::tree_url(base, &tree.slug),
+        paths_url: format!("{}paths/", link::tree_url(base, &tree.slug)),
+        json_url: format!("{}tree.json", link::tree_url(base, &tree.slug)),
+        start: &tree.start,
+    };
+    let mut crumbs = vec![r.home_crumb()];
+    crumbs.extend(r.category_crumb(&tree.category.value));
+    let mut files = Vec::with_capacity(tree.nodes.len() + 3);
+    for node in &tree.nodes {
+        let view_of_node = node_view(r, tree, node);
+        let is_start = node.id == tree.start;
+        let (title, description) = node_heading(tree, node);
+        let mut node_crumbs = crumbs.clone();
+        node_crumbs.push(tree_item(r, tree));
+        let mut meta = r.meta(&format!("{title} · {}", tree.title), description, &view.url, node_crumbs.clone());
+        if !is_start {
+            meta.canonical = r.absolute(&view_of_node.url);
+        }
+        meta.json_ld = Some(breadcrumb_ld(r, &node_crumbs, &title, &meta.canonical));
+        let html = r.page("node.html", &meta, &NodePage { tree: &view, node: view_of_node, at_home: false })?;
+        files.push(OutputFile::new(format!("troubleshoot/{}/{}/index.html", tree.slug, node.id), html.clone()));
+        if is_start {
+            let mut start_meta = r.meta(&tree.title, &tree.description, &view.url, crumbs.clone());
+            start_meta.json_ld = Some(breadcrumb_ld(r, &crumbs, &tree.title, &start_meta.canonical));
+            let start = node_view(r, tree, node);
+            let html = r.page("node.html", &start_meta, &NodePage { tree: &view, node: start, at_home: true })?;
+            files.push(OutputFile::new(format!("troubleshoot/{}/index.html", tree.slug), html));
+        }
+    }
+    let mut paths_crumbs = crumbs.clone();
+    paths_crumbs.push(tree_item(r, tree));
+    let mut meta = r.meta(&format!("All paths · {}", tree.title), &tree.description, &view.paths_url, paths_crumbs.clone());
+    meta.json_ld = Some(breadcrumb_ld(r, &paths_crumbs, "All paths", &meta.canonical));
+    let outline_html = outline(r, tree);
+    files.push(OutputFile::new(
+        format!("troubleshoot/{}/paths/index.html", tree.slug),
+        r.page("paths.html", &meta, &PathsPage { tree: &view, outline_html })?,
+    ));
+    files.push(OutputFile::new(format!("troubleshoot/{}/tree.json", tree.slug), tree_json(r, tree)));
+    Ok(files)
+}
+
+fn node_heading<'a>(tree: &'a Tree, node: &'a Node) -> (String, &'a str) {
+    match &node.kind {
+        NodeKind::Question { question, .. } => (question.clone(), &tree.description),
+        NodeKind::Outcome { title, .. } => (title.clone(), &tree.description),
+    }
+}
+
+fn node_view<'a>(r: &Renderer, tree: &'a Tree, node: &'a Node) -> NodeView<'a> {
+    let base = &r.base_path;
+    let mut view = NodeView {
+        id: &node.id,
+        url: link::node_url(base, &tree.slug, &node.id),
+        is_start: node.id == tree.start,
+        kind: "question",
+        question: "",
+        details_html: "",
+        answers: Vec::new(),
+        title: "",
+        outcome: None,
+        outcome_label: "",
+        body_html: "",
+        related: Vec::new(),
+    };
+    match &node.kind {
+        NodeKind::Question { question, details, answers } => {
+            view.question = question;
+            view.details_html = details.as_ref().map_or("", |d| d.html.as_str());
+            view.answers = answers
+                .iter()
+                .enumerate()
+                .map(|(i, a)| AnswerView {
+                    number: i + 1,
+                    label: a.label.clone(),
+                    url: next_url(base, tree, &a.next),
+                    next: match &a.next {
+                        Next::Node(id) => Some(id.clone()),
+                        Next::Exit(_) => None,
+                    },
+                    exit: match &a.next {
+                        Next::Node(_) => None,
+                        Next::Exit(Target::Tree { .. }) => Some("tree"),
+                        Next::Exit(_) => Some("article"),
+                    },
+                })
+                .collect();
+        }
+        NodeKind::Outcome { title, outcome, body, related } => {
+            view.kind = "outcome";
+            view.title = title;
+            view.outcome = Some(*outcome);
+            view.outcome_label = outcome.label();
+            view.body_html = &body.html;
+            view.related = related.iter().filter_map(|rel| r.related_item(&rel.value)).collect();
+        }
+    }
+    view
+}
+
+/// URL an answer leads to; the start node is the tree's own URL.
+fn next_url(base: &str, tree: &Tree, next: &Next) -> String {
+    match next {
+        Next::Node(id) if *id == tree.start => link::tree_url(base, &tree.slug),
+        Next::Node(id) => link::node_url(base, &tree.slug, id),
+        Next::Exit(target) => markdown::url_of(target, base),
+    }
+}
+
+fn breadcrumb_ld(r: &Renderer, crumbs: &[LinkItem], current: &str, canonical: &str) -> String {
+    let mut items: Vec<serde_json::Value> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            serde_json::json!({"@type": "ListItem", "position": i + 1, "name": c.title, "item": r.absolute(&c.url)})
+        })
+        .collect();
+    items.push(serde_json::json!({"@type": "ListItem", "position": crumbs.len() + 1, "name": current, "item": canonical}));
+    json_ld(&serde_json::json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}))
+}
+
+/// The whole tree as a nested list; a node shown once is linked, not repeated.
+fn outline(r: &Renderer, tree: &Tree) -> String {
+    let mut html = String::new();
+    let mut shown = HashSet::new();
+    html.push_str("<ol class=\"outline\">\n");
+    outline_node(r, tree, &tree.start, &mut shown, &mut html, 0);
+    html.push_str("</ol>\n");
+    html
+}
+
+const MAX_OUTLINE_DEPTH: usize = 64;
+
+fn outline_node(r: &Renderer, tree: &Tree, id: &str, shown: &mut HashSet<String>, html: &mut String, depth: usize) {
+    let Some(node) = tree.node(id) else { return };
+    let url = next_url(&r.base_path, tree, &Next::Node(id.to_string()));
+    let (title, _) = node_heading(tree, node);
+    let first_time = shown.insert(id.to_string());
+    let badge = match &node.kind {
+        NodeKind::Outcome { outcome, .. } => {
+            format!(" <span class=\"badge badge-{}\">{}</span>", kind_class(*outcome), outcome.label())
+        }
+        NodeKind::Question { .. } => String::new(),
+    };
+    let _ = write!(html, "<li><a href=\"{}\">{}</a>{badge}", escape_html(&url), escape_html(&title));
+    if !first_time || depth > MAX_OUTLINE_DEPTH {
+        html.push_str(" <span class=\"outline-again\">(shown above)</span></li>\n");
+        return;
+    }
+    if let NodeKind::Question { answers, .. } = &node.kind {
+        html.push_str("\n<ul>\n");
+        for a in answers {
+            let _ = write!(html, "<li><span class=\"outline-answer\">{}</span>\n<ol>\n", escape_html(&a.label));
+            match &a.next {
+                Next::Node(next) => outline_node(r, tree, next, shown, html, depth + 1),
+                Next::Exit(target) => {
+                    let url = markdown::url_of(target, &r.base_path);
+                    let label = exit_title(r.site, target);
+                    let _ = writeln!(html, "<li><a href=\"{}\">{}</a> <span class=\"badge badge-exit\">Leaves this troubleshooter</span></li>", escape_html(&url), escape_html(&label));
+                }
+            }
+            html.push_str("</ol></li>\n");
+        }
+        html.push_str("</ul>\n");
+    }
+    html.push_str("</li>\n");
+}
+
+fn kind_class(kind: OutcomeKind) -> &'static str {
+    match kind {
+        OutcomeKind::Fix => "fix",
+        OutcomeKind::Workaround => "workaround",
+        OutcomeKind::Escalate => "escalate",
+        OutcomeKind::Alternative => "alternative",
+    }
+}
+
+/// A human name for where an exit goes.
+fn exit_title(site: &Site, target: &Target) -> String {
+    match target {
+        Target::Article { slug, .. } => site.articles.iter().find(|a| &a.slug == slug).map_or(slug.clone(), |a| a.title.clone()),
+        Target::ArticleFile { path, .. } => path.display().to_string(),
+        Target::Tree { slug, node } => {
+            let Some(tree) = site.trees.iter().find(|t| &t.slug == slug) else {
+                return slug.clone();
+            };
+            match node.as_deref().and_then(|n| tree.node(n)) {
+                Some(n) => format!("{} › {}", tree.title, node_heading(tree, n).0),
+                None => tree.title.clone(),
+            }
+        }
+    }
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `tree.json`, schema 1 (documented in README): everything a client
+/// needs to walk the tree, with URLs relative to the site's origin.
+fn tree_json(r: &Renderer, tree: &Tree) -> String {
+    let base = &r.base_path;
+    let nodes: Vec<serde_json::Value> = tree
+        .nodes
+        .iter()
+        .map(|node| {
+            let url = next_url(base, tree, &Next::Node(node.id.clone()));
+            match &node.kind {
+                NodeKind::Question { question, details, answers } => serde_json::json!({
+                    "id": node.id,
+                    "type": "question",
+                    "url": url,
+                    "question": question,
+                    "details_html": details.as_ref().map(|d| d.html.as_str()),
+                    "answers": answers.iter().map(|a| serde_json::json!({
+                        "label": a.label,
+                        "next": match &a.next { Next::Node(id) => Some(id.as_str()), Next::Exit(_) => None },
+                        "exit": match &a.next { Next::Node(_) => None, Next::Exit(t) => Some(crate::tree::exit_name(&Next::Exit(t.clone()))) },
+                        "exit_title": match &a.next { Next::Node(_) => None, Next::Exit(t) => Some(exit_title(r.site, t)) },
+                        "url": next_url(base, tree, &a.next),
+                    })).collect::<Vec<_>>(),
+                }),
+                NodeKind::Outcome { title, outcome, body, related } => serde_json::json!({
+                    "id": node.id,
+                    "type": "outcome",
+                    "url": url,
+                    "title": title,
+                    "outcome": outcome,
+                    "outcome_label": outcome.label(),
+                    "body_html": body.html,
+                    "related": related.iter().filter_map(|rel| r.related_item(&rel.value)).map(|i| serde_json::json!({"title": i.title, "url": i.url})).collect::<Vec<_>>(),
+                }),
+            }
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "schema": TREE_JSON_SCHEMA,
+        "slug": tree.slug,
+        "title": tree.title,
+        "description": tree.description,
+        "origin": r.site.config.origin(),
+        "url": link::tree_url(base, &tree.slug),
+        "start": tree.start,
+        "nodes": nodes,
+    });
+    crate::render::escape_json_for_html(&doc.to_string())
+}
+
+/// For each article slug, the trees and steps that lead to it.
+pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
+    let mut map: HashMap<String, Vec<LinkItem>> = HashMap::new();
+    for tree in &site.trees {
+        for node in &tree.nodes {
+            let mut slugs: Vec<String> = Vec::new();
+            match &node.kind {
+                NodeKind::Question { answers, details, .. } => {
+                    for a in answers {
+                        if let Next::Exit(t) = &a.next {
+                            slugs.extend(article_slug(t));
+                        }
+                    }
+                    slugs.extend(details.iter().flat_map(|d| &d.links).filter_map(|l| article_slug(&l.target)));
+                }
+                NodeKind::Outcome { related, body, .. } => {
+                    slugs.extend(related.iter().filter(|rel| link::parse_prefixed(&rel.value).is_none()).map(|rel| rel.value.clone()));
+                    slugs.extend(body.links.iter().filter_map(|l| article_slug(&l.target)));
+                }
+            }
+            let (heading, _) = node_heading(tree, node);
+            let item = LinkItem {
+                title: format!("{} › {heading}", tree.title),
+                url: next_url(base, tree, &Next::Node(node.id.clone())),
+                description: tree.description.clone(),
+            };
+            slugs.sort();
+            slugs.dedup();
+            for slug in slugs {
+                map.entry(slug).or_default().push(item.clone());
+            }
+        }
+    }
+    map
+}
+
+fn article_slug(target: &Target) -> Option<String> {
+    match target {
+        Target::Article { slug, .. } => Some(slug.clone()),
+        Target::ArticleFile { path, .. } => path.file_stem().and_then(|s| s.to_str()).map(str::to_string),
+        Target::Tree { .. } => None,
+    }
+}
