@@ -14,9 +14,18 @@ fn main() {
         collect(&root, &mut files);
         files.sort();
         for file in files {
-            let rel = file.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
+            let rel = file
+                .strip_prefix(&root)
+                .expect("under root")
+                .to_string_lossy()
+                .replace('\\', "/");
             println!("cargo:rerun-if-changed={}", file.display());
-            let _ = writeln!(table, "    ({:?}, include_bytes!({:?})),", format!("{prefix}/{rel}"), file.display().to_string());
+            let _ = writeln!(
+                table,
+                "    ({:?}, include_bytes!({:?})),",
+                format!("{prefix}/{rel}"),
+                file.display().to_string()
+            );
         }
     }
     table.push(']');
@@ -25,7 +34,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

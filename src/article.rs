@@ -58,11 +58,7 @@ pub struct Article {
 }
 
 /// Reads one article; `None` when it has errors that stop further checks.
-pub fn load(
-    file: &Path,
-    text: &str,
-    settings: &Settings,
-) -> (Option<Article>, Vec<Diagnostic>) {
+pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Article>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = match split_front_matter(text) {
         Ok(split) => split,
@@ -100,21 +96,36 @@ pub fn load(
     for (key, value) in [("updated", &fm.updated), ("review_by", &fm.review_by)] {
         if let Some(date) = value.as_deref().filter(|d| !is_iso_date(d)) {
             diagnostics.push(
-                Diagnostic::error("E-ARTICLE-DATE", file, index.value(key), format!("`{key}` is not a date: `{date}`"))
-                    .with_help("write it as YYYY-MM-DD, like `2026-11-20`"),
+                Diagnostic::error(
+                    "E-ARTICLE-DATE",
+                    file,
+                    index.value(key),
+                    format!("`{key}` is not a date: `{date}`"),
+                )
+                .with_help("write it as YYYY-MM-DD, like `2026-11-20`"),
             );
         }
     }
     for (key, value) in [("title", &fm.title), ("description", &fm.description)] {
         if value.trim().is_empty() {
             diagnostics.push(
-                Diagnostic::error("E-ARTICLE-EMPTY", file, index.key(key), format!("`{key}` is empty"))
-                    .with_help(format!("write a {key} for lists, search results and the page head")),
+                Diagnostic::error(
+                    "E-ARTICLE-EMPTY",
+                    file,
+                    index.key(key),
+                    format!("`{key}` is empty"),
+                )
+                .with_help(format!(
+                    "write a {key} for lists, search results and the page head"
+                )),
             );
         }
     }
     let category = match fm.category {
-        Some(c) => Located { value: c, pos: index.value("category") },
+        Some(c) => Located {
+            value: c,
+            pos: index.value("category"),
+        },
         None => Located {
             value: folder_name(file),
             pos: Pos::default(),
@@ -130,7 +141,10 @@ pub fn load(
         values
             .into_iter()
             .enumerate()
-            .map(|(i, value)| Located { pos: index.value(&format!("{key}.{i}")), value })
+            .map(|(i, value)| Located {
+                pos: index.value(&format!("{key}.{i}")),
+                value,
+            })
             .collect()
     };
     let article = Article {
@@ -165,8 +179,15 @@ pub fn is_iso_date(s: &str) -> bool {
     let [y, m, d] = parts.as_slice() else {
         return false;
     };
-    let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
-    matches!((num(y, 4), num(m, 2), num(d, 2)), (Some(_), Some(1..=12), Some(1..=31)))
+    let num = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (num(y, 4), num(m, 2), num(d, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
 }
 
 #[cfg(test)]
@@ -183,7 +204,11 @@ mod tests {
     #[test]
     fn loads_front_matter_and_body() {
         let text = "---\ntitle: T\ndescription: D\ntags: [a]\nrelated:\n  - other\n---\n## Hi\n";
-        let (article, diags) = load(Path::new("content/articles/basics/my-page.md"), text, &settings());
+        let (article, diags) = load(
+            Path::new("content/articles/basics/my-page.md"),
+            text,
+            &settings(),
+        );
         let article = article.expect("loads");
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(article.slug, "my-page");

@@ -135,7 +135,8 @@ fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
     let file = Path::new(FILE);
     let index = YamlIndex::new(text, 1);
     let mut out = Vec::new();
-    let url_ok = (config.base_url.starts_with("https://") || config.base_url.starts_with("http://"))
+    let url_ok = (config.base_url.starts_with("https://")
+        || config.base_url.starts_with("http://"))
         && !config.origin().ends_with("://");
     if !url_ok {
         out.push(
@@ -143,7 +144,10 @@ fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
                 "E-CONFIG-BASE-URL",
                 file,
                 index.value("base_url"),
-                format!("`base_url` must be an absolute URL, found `{}`", config.base_url),
+                format!(
+                    "`base_url` must be an absolute URL, found `{}`",
+                    config.base_url
+                ),
             )
             .with_help("write it like `https://help.example.com/` or `https://example.com/help/`"),
         );
@@ -179,7 +183,8 @@ pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Where a key sits in `site.yaml`, for diagnostics raised by later stages.

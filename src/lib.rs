@@ -70,7 +70,11 @@ fn run(root: &Path, output: Option<&Path>, options: &BuildOptions) -> anyhow::Re
         return Ok(finish(report));
     };
     report.diagnostics.extend(validate::validate(&site));
-    report.tree_stats = site.trees.iter().map(|t| (t.slug.clone(), t.stats())).collect();
+    report.tree_stats = site
+        .trees
+        .iter()
+        .map(|t| (t.slug.clone(), t.stats()))
+        .collect();
     if report.has_errors() {
         return Ok(finish(report));
     }

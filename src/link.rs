@@ -136,7 +136,13 @@ mod tests {
     #[test]
     fn leaves_external_links_alone() {
         let from = Path::new("content/articles/a.md");
-        for dest in ["https://x.org/a.md", "mailto:a@b.c", "#local", "/abs.md", "img.png"] {
+        for dest in [
+            "https://x.org/a.md",
+            "mailto:a@b.c",
+            "#local",
+            "/abs.md",
+            "img.png",
+        ] {
             assert_eq!(parse(dest, from), None, "{dest}");
         }
     }

@@ -10,7 +10,11 @@ use waymark::diagnostic::Severity;
 use waymark::{BuildOptions, Report};
 
 #[derive(Parser)]
-#[command(name = "waymark", version, about = "A static site generator for help centers: Markdown articles and YAML troubleshooters.")]
+#[command(
+    name = "waymark",
+    version,
+    about = "A static site generator for help centers: Markdown articles and YAML troubleshooters."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,7 +23,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (replaced only if the build succeeds)
-    #[command(after_help = "Example:\n  waymark build --output public --base-url https://help.example.com/")]
+    #[command(
+        after_help = "Example:\n  waymark build --output public --base-url https://help.example.com/"
+    )]
     Build {
         #[command(flatten)]
         site: SiteArgs,
@@ -55,7 +61,9 @@ enum Command {
     #[command(subcommand)]
     New(NewCommand),
     /// Create a new site with the default theme and example content
-    #[command(after_help = "Example:\n  waymark init my-help-center && cd my-help-center && waymark serve")]
+    #[command(
+        after_help = "Example:\n  waymark init my-help-center && cd my-help-center && waymark serve"
+    )]
     Init {
         /// Folder to create the site in
         dir: PathBuf,
@@ -65,7 +73,9 @@ enum Command {
 #[derive(Subcommand)]
 enum NewCommand {
     /// Create content/articles/<category>/<slug>.md
-    #[command(after_help = "Example:\n  waymark new article chats-not-syncing --category sync-problems")]
+    #[command(
+        after_help = "Example:\n  waymark new article chats-not-syncing --category sync-problems"
+    )]
     Article {
         slug: String,
         #[arg(long)]
@@ -105,21 +115,39 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { site, output, base_url } => {
+        Command::Build {
+            site,
+            output,
+            base_url,
+        } => {
             let output = output.unwrap_or_else(|| site.root.join("public"));
-            let options = BuildOptions { drafts: site.drafts, base_url };
+            let options = BuildOptions {
+                drafts: site.drafts,
+                base_url,
+            };
             let started = std::time::Instant::now();
             let report = waymark::build(&site.root, &output, &options)?;
             print_diagnostics(&report);
             if report.has_errors() {
-                eprintln!("build failed; the previous output in `{}` is unchanged", output.display());
+                eprintln!(
+                    "build failed; the previous output in `{}` is unchanged",
+                    output.display()
+                );
                 return Ok(ExitCode::from(1));
             }
-            eprintln!("built {} files into `{}` in {} ms", report.files, output.display(), started.elapsed().as_millis());
+            eprintln!(
+                "built {} files into `{}` in {} ms",
+                report.files,
+                output.display(),
+                started.elapsed().as_millis()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { site } => {
-            let options = BuildOptions { drafts: site.drafts, base_url: None };
+            let options = BuildOptions {
+                drafts: site.drafts,
+                base_url: None,
+            };
             let report = waymark::check(&site.root, &options)?;
             print_diagnostics(&report);
             for (slug, s) in &report.tree_stats {
@@ -128,11 +156,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     s.nodes, s.outcomes, s.paths, s.longest
                 );
             }
-            Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if report.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Serve { site, port, bind, output } => serve(&site, port, &bind, output),
-        Command::New(NewCommand::Article { slug, category, root }) => {
-            let path = waymark::scaffold::new_article(&root, &slug, &category, &waymark::scaffold::today())?;
+        Command::Serve {
+            site,
+            port,
+            bind,
+            output,
+        } => serve(&site, port, &bind, output),
+        Command::New(NewCommand::Article {
+            slug,
+            category,
+            root,
+        }) => {
+            let path = waymark::scaffold::new_article(
+                &root,
+                &slug,
+                &category,
+                &waymark::scaffold::today(),
+            )?;
             println!("created {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -143,14 +189,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Init { dir } => {
             let files = waymark::scaffold::init(&dir)?;
-            println!("created a site with {} files in `{}`", files.len(), dir.display());
+            println!(
+                "created a site with {} files in `{}`",
+                files.len(),
+                dir.display()
+            );
             println!("next: cd {} && waymark serve", dir.display());
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn serve(site: &SiteArgs, port: u16, bind: &str, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+fn serve(
+    site: &SiteArgs,
+    port: u16,
+    bind: &str,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let (server, port) = waymark::serve::bind(bind, port)?;
     if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
         eprintln!("warning: listening on {bind}: the preview is reachable from other machines");
@@ -158,7 +213,10 @@ fn serve(site: &SiteArgs, port: u16, bind: &str, output: Option<PathBuf>) -> any
     let host = if bind == "0.0.0.0" { "127.0.0.1" } else { bind };
     let url = format!("http://{host}:{port}/");
     let output = output.unwrap_or_else(|| site.root.join("public"));
-    let options = BuildOptions { drafts: site.drafts, base_url: Some(url.clone()) };
+    let options = BuildOptions {
+        drafts: site.drafts,
+        base_url: Some(url.clone()),
+    };
     let report = waymark::build(&site.root, &output, &options)?;
     print_diagnostics(&report);
     if report.has_errors() {

@@ -66,8 +66,9 @@ fn options() -> Options {
 
 pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
     let mut out = Rendered::default();
-    let mut events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(source, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, options())
+        .into_offset_iter()
+        .collect();
     let mut used_ids = HashSet::new();
     let pos_of = |offset: usize, len: usize| {
         let (line, col) = line_col(source, offset);
@@ -81,7 +82,9 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let level = *level;
                 let explicit = id.as_ref().map(|s| s.to_string());
-                let title = inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Heading(_))));
+                let title = inner_text(&events[i + 1..], |e| {
+                    matches!(e, Event::End(TagEnd::Heading(_)))
+                });
                 let wanted = explicit.unwrap_or_else(|| slugify(&title));
                 let unique = dedupe(&wanted, &mut used_ids);
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
@@ -102,14 +105,18 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                     let len = range.len().min(source.len() - range.start);
                     out.links.push(FoundLink {
                         target,
-                        pos: pos_of(range.start, source[range.start..range.start + len].chars().count()),
+                        pos: pos_of(
+                            range.start,
+                            source[range.start..range.start + len].chars().count(),
+                        ),
                     });
                 }
             }
             Event::Start(Tag::Image { .. }) => {
                 let alt = inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image)));
                 if alt.trim().is_empty() {
-                    out.images_without_alt.push(pos_of(range.start, range.len()));
+                    out.images_without_alt
+                        .push(pos_of(range.start, range.len()));
                 }
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -120,7 +127,13 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 events[i].0 = Event::Html("</div>\n".into());
             }
             Event::Start(Tag::Table(_)) => {
-                events.insert(i, (Event::Html(r#"<div class="table-wrap" tabindex="0">"#.into()), range));
+                events.insert(
+                    i,
+                    (
+                        Event::Html(r#"<div class="table-wrap" tabindex="0">"#.into()),
+                        range,
+                    ),
+                );
                 i += 1;
             }
             Event::End(TagEnd::Table) => {
@@ -153,7 +166,10 @@ pub fn url_of(target: &Target, base_path: &str) -> String {
             link::with_anchor(link::article_url(base_path, slug), anchor.as_deref())
         }
         Target::ArticleFile { path, anchor } => {
-            let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let slug = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             link::with_anchor(link::article_url(base_path, slug), anchor.as_deref())
         }
         Target::Tree { slug, node } => match node {
@@ -176,7 +192,10 @@ fn callout_open(kind: BlockQuoteKind) -> String {
     )
 }
 
-fn inner_text(events: &[(Event, std::ops::Range<usize>)], is_end: impl Fn(&Event) -> bool) -> String {
+fn inner_text(
+    events: &[(Event, std::ops::Range<usize>)],
+    is_end: impl Fn(&Event) -> bool,
+) -> String {
     let mut text = String::new();
     for (event, _) in events {
         if is_end(event) {
@@ -200,7 +219,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let slug = slug.trim_matches('-');
-    if slug.is_empty() { "section".into() } else { slug.into() }
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug.into()
+    }
 }
 
 fn dedupe(wanted: &str, used: &mut HashSet<String>) -> String {

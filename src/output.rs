@@ -15,7 +15,10 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile { path: path.into(), bytes: bytes.into() }
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -32,38 +35,56 @@ impl Staging {
     pub fn begin(root: &Path, output: &Path) -> anyhow::Result<Staging> {
         let target = absolute(output)?;
         check_safe(&absolute(root)?, &target)?;
-        let parent = target.parent().context("the output folder has no parent folder")?;
+        let parent = target
+            .parent()
+            .context("the output folder has no parent folder")?;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
         remove_leftovers(&target);
         let temp = sibling(&target, &format!("tmp-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&temp);
-        std::fs::create_dir(&temp).with_context(|| format!("failed to create `{}`", temp.display()))?;
-        Ok(Staging { target, temp, committed: false })
+        std::fs::create_dir(&temp)
+            .with_context(|| format!("failed to create `{}`", temp.display()))?;
+        Ok(Staging {
+            target,
+            temp,
+            committed: false,
+        })
     }
 
     /// Writes one file; safe to call from several threads.
     pub fn write(&self, file: &OutputFile) -> anyhow::Result<()> {
         if file.path.split('/').any(|s| s == ".." || s.is_empty()) || file.path.starts_with('/') {
-            bail!("refusing to write outside the output folder: `{}`", file.path);
+            bail!(
+                "refusing to write outside the output folder: `{}`",
+                file.path
+            );
         }
         let path = self.temp.join(&file.path);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create `{}`", dir.display()))?;
         }
-        std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))
+        std::fs::write(&path, &file.bytes)
+            .with_context(|| format!("failed to write `{}`", path.display()))
     }
 
     /// Swaps the new site in place of the old one.
     pub fn commit(mut self) -> anyhow::Result<PathBuf> {
         let old = sibling(&self.target, &format!("old-{}", std::process::id()));
         if self.target.exists() {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("failed to move the previous output `{}` aside", self.target.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "failed to move the previous output `{}` aside",
+                    self.target.display()
+                )
+            })?;
         }
         if let Err(e) = std::fs::rename(&self.temp, &self.target) {
             let _ = std::fs::rename(&old, &self.target);
-            return Err(e).with_context(|| format!("failed to move the new site to `{}`", self.target.display()));
+            return Err(e).with_context(|| {
+                format!("failed to move the new site to `{}`", self.target.display())
+            });
         }
         self.committed = true;
         let _ = std::fs::remove_dir_all(&old);
@@ -80,7 +101,10 @@ impl Drop for Staging {
 }
 
 fn sibling(target: &Path, tag: &str) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     target.with_file_name(format!(".{name}.waymark-{tag}"))
 }
 
@@ -102,7 +126,9 @@ fn remove_leftovers(target: &Path) {
 
 /// An absolute path with `.`/`..` resolved and existing parts canonical.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let joined = std::env::current_dir().context("no current folder")?.join(path);
+    let joined = std::env::current_dir()
+        .context("no current folder")?
+        .join(path);
     let mut out = PathBuf::new();
     for c in crate::link::normalize(&joined).components() {
         out.push(c);
@@ -117,7 +143,10 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 fn check_safe(root: &Path, target: &Path) -> anyhow::Result<()> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     if target.parent().is_none() || Some(target) == home.as_deref() {
-        bail!("refusing to use `{}` as the output folder", target.display());
+        bail!(
+            "refusing to use `{}` as the output folder",
+            target.display()
+        );
     }
     if root.starts_with(target) {
         bail!(
@@ -129,7 +158,8 @@ fn check_safe(root: &Path, target: &Path) -> anyhow::Result<()> {
         bail!("refusing to write the output inside `content/`: use a folder such as `public/`");
     }
     if target.is_dir() && !target.join("index.html").exists() {
-        let mut entries = std::fs::read_dir(target).with_context(|| format!("failed to read `{}`", target.display()))?;
+        let mut entries = std::fs::read_dir(target)
+            .with_context(|| format!("failed to read `{}`", target.display()))?;
         if entries.next().is_some() {
             bail!(
                 "refusing to replace `{}`: it is not empty and holds no earlier site (no index.html); empty it or choose another folder",

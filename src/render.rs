@@ -27,7 +27,8 @@ pub struct SiteContext {
     pub base_path: String,
     pub categories: Vec<LinkItem>,
     pub css_url: String,
-    pub js_url: String,
+    /// The troubleshooter script, loaded only by tree pages.
+    pub tree_js_url: String,
     pub feedback_endpoint: Option<String>,
 }
 
@@ -79,7 +80,11 @@ impl<'a> Renderer<'a> {
         let config = &site.config;
         let base_path = config.base_path();
         let asset_url = |name: &str| {
-            let hash = theme.assets.get(name).map(|b| fingerprint(b)).unwrap_or_default();
+            let hash = theme
+                .assets
+                .get(name)
+                .map(|b| fingerprint(b))
+                .unwrap_or_default();
             format!("{base_path}{name}?v={hash}")
         };
         let ctx = SiteContext {
@@ -98,17 +103,32 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
             css_url: asset_url("style.css"),
-            js_url: asset_url("waymark.js"),
+            tree_js_url: asset_url("tree.js"),
             feedback_endpoint: config.feedback.endpoint.clone(),
         };
         let pointers = tree_pages::pointers(site, &base_path);
-        Renderer { site, theme, ctx, base_path, pointers }
+        Renderer {
+            site,
+            theme,
+            ctx,
+            base_path,
+            pointers,
+        }
     }
 
     /// Renders every file of the site and hands each to `sink`.
-    pub fn render_all(&self, sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync)) -> anyhow::Result<usize> {
+    pub fn render_all(
+        &self,
+        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+    ) -> anyhow::Result<usize> {
         let site = self.site;
-        let mut jobs = vec![Job::Home, Job::NotFound, Job::Sitemap, Job::Robots, Job::Assets];
+        let mut jobs = vec![
+            Job::Home,
+            Job::NotFound,
+            Job::Sitemap,
+            Job::Robots,
+            Job::Assets,
+        ];
         jobs.extend((0..site.config.categories.len()).map(Job::Category));
         jobs.extend((0..site.articles.len()).map(Job::Article));
         jobs.extend((0..site.trees.len()).map(Job::Tree));
@@ -141,21 +161,35 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `template` with `site`, `page` and the page's own values.
-    pub fn page<T: Serialize>(&self, template: &str, page: &PageMeta, extra: &T) -> anyhow::Result<String> {
+    pub fn page<T: Serialize>(
+        &self,
+        template: &str,
+        page: &PageMeta,
+        extra: &T,
+    ) -> anyhow::Result<String> {
         let mut context = tera::Context::from_serialize(extra).context("template context")?;
         context.insert("site", &self.ctx);
         context.insert("page", page);
-        self.theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| anyhow::anyhow!("template `{template}` failed for page `{}`: {}", page.canonical, tera_error_chain(&e)))
+        self.theme.tera.render(template, &context).map_err(|e| {
+            anyhow::anyhow!(
+                "template `{template}` failed for page `{}`: {}",
+                page.canonical,
+                tera_error_chain(&e)
+            )
+        })
     }
 
     pub fn absolute(&self, url: &str) -> String {
         format!("{}{}", self.site.config.origin(), url)
     }
 
-    pub fn meta(&self, title: &str, description: &str, url: &str, breadcrumbs: Vec<LinkItem>) -> PageMeta {
+    pub fn meta(
+        &self,
+        title: &str,
+        description: &str,
+        url: &str,
+        breadcrumbs: Vec<LinkItem>,
+    ) -> PageMeta {
         PageMeta {
             title: format!("{title} · {}", self.ctx.title),
             description: description.to_string(),
@@ -211,16 +245,35 @@ impl<'a> Renderer<'a> {
             .categories
             .iter()
             .filter_map(|c| {
-                let articles: Vec<&Article> = self.site.articles.iter().filter(|a| a.category.value == c.id).collect();
+                let articles: Vec<&Article> = self
+                    .site
+                    .articles
+                    .iter()
+                    .filter(|a| a.category.value == c.id)
+                    .collect();
                 Some(CategorySummary {
                     category: self.category_crumb(&c.id)?,
-                    top: articles.iter().take(TOP).map(|a| self.article_item(a)).collect(),
+                    top: articles
+                        .iter()
+                        .take(TOP)
+                        .map(|a| self.article_item(a))
+                        .collect(),
                     count: articles.len(),
                 })
             })
             .collect();
-        let trees = self.site.trees.iter().map(|t| tree_pages::tree_item(self, t)).collect();
-        let mut meta = self.meta(&self.ctx.title, &self.ctx.description, &self.base_path, Vec::new());
+        let trees = self
+            .site
+            .trees
+            .iter()
+            .map(|t| tree_pages::tree_item(self, t))
+            .collect();
+        let mut meta = self.meta(
+            &self.ctx.title,
+            &self.ctx.description,
+            &self.base_path,
+            Vec::new(),
+        );
         meta.title = self.ctx.title.clone();
         let html = self.page("home.html", &meta, &Home { categories, trees })?;
         Ok(OutputFile::new("index.html", html))
@@ -237,7 +290,13 @@ impl<'a> Renderer<'a> {
         let url = link::category_url(&self.base_path, &c.id);
         let page = CategoryPage {
             category: self.category_crumb(&c.id).context("category exists")?,
-            articles: self.site.articles.iter().filter(|a| a.category.value == c.id).map(|a| self.article_item(a)).collect(),
+            articles: self
+                .site
+                .articles
+                .iter()
+                .filter(|a| a.category.value == c.id)
+                .map(|a| self.article_item(a))
+                .collect(),
             trees: self
                 .site
                 .trees
@@ -248,7 +307,10 @@ impl<'a> Renderer<'a> {
         };
         let meta = self.meta(&c.title, &c.description, &url, vec![self.home_crumb()]);
         let html = self.page("category.html", &meta, &page)?;
-        Ok(OutputFile::new(format!("categories/{}/index.html", c.id), html))
+        Ok(OutputFile::new(
+            format!("categories/{}/index.html", c.id),
+            html,
+        ))
     }
 
     fn article(&self, i: usize) -> anyhow::Result<Vec<OutputFile>> {
@@ -282,12 +344,21 @@ impl<'a> Renderer<'a> {
         // Same-category neighbours come from a bounded window, so rendering
         // one page costs the same however large the site is.
         let same = |j: &usize| site.articles[*j].category.value == a.category.value;
-        let previous = i.checked_sub(1).filter(same).map(|j| self.article_item(&site.articles[j]));
-        let next = Some(i + 1).filter(|j| *j < site.articles.len()).filter(same).map(|j| self.article_item(&site.articles[j]));
+        let previous = i
+            .checked_sub(1)
+            .filter(same)
+            .map(|j| self.article_item(&site.articles[j]));
+        let next = Some(i + 1)
+            .filter(|j| *j < site.articles.len())
+            .filter(same)
+            .map(|j| self.article_item(&site.articles[j]));
         const WINDOW: usize = 4;
         let neighbours = (i.saturating_sub(WINDOW)..(i + WINDOW + 1).min(site.articles.len()))
             .filter(same)
-            .map(|j| Neighbour { item: self.article_item(&site.articles[j]), current: j == i })
+            .map(|j| Neighbour {
+                item: self.article_item(&site.articles[j]),
+                current: j == i,
+            })
             .collect();
         let related = a
             .related
@@ -326,10 +397,16 @@ impl<'a> Renderer<'a> {
             },
         };
         let html = self.page("article.html", &meta, &page)?;
-        let mut files = vec![OutputFile::new(format!("articles/{}/index.html", a.slug), html)];
+        let mut files = vec![OutputFile::new(
+            format!("articles/{}/index.html", a.slug),
+            html,
+        )];
         for alias in &a.aliases {
             if let Some(path) = alias_path(&alias.value) {
-                files.push(OutputFile::new(format!("{path}/index.html"), self.redirect(&url)?));
+                files.push(OutputFile::new(
+                    format!("{path}/index.html"),
+                    self.redirect(&url)?,
+                ));
             }
         }
         Ok(files)
@@ -353,7 +430,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn article_by_slug(&self, slug: &str) -> Option<LinkItem> {
-        self.site.articles.iter().find(|a| a.slug == slug).map(|a| self.article_item(a))
+        self.site
+            .articles
+            .iter()
+            .find(|a| a.slug == slug)
+            .map(|a| self.article_item(a))
     }
 
     fn redirect(&self, to: &str) -> anyhow::Result<String> {
@@ -371,9 +452,19 @@ impl<'a> Renderer<'a> {
         struct NotFound {
             trees: Vec<LinkItem>,
         }
-        let mut meta = self.meta("Page not found", "This page does not exist.", &format!("{}404.html", self.base_path), vec![self.home_crumb()]);
+        let mut meta = self.meta(
+            "Page not found",
+            "This page does not exist.",
+            &format!("{}404.html", self.base_path),
+            vec![self.home_crumb()],
+        );
         meta.noindex = true;
-        let trees = self.site.trees.iter().map(|t| tree_pages::tree_item(self, t)).collect();
+        let trees = self
+            .site
+            .trees
+            .iter()
+            .map(|t| tree_pages::tree_item(self, t))
+            .collect();
         let html = self.page("404.html", &meta, &NotFound { trees })?;
         Ok(OutputFile::new("404.html", html))
     }
@@ -384,15 +475,26 @@ impl<'a> Renderer<'a> {
             urls.push((link::category_url(&self.base_path, &c.id), None));
         }
         for a in &self.site.articles {
-            urls.push((link::article_url(&self.base_path, &a.slug), a.updated.as_deref()));
+            urls.push((
+                link::article_url(&self.base_path, &a.slug),
+                a.updated.as_deref(),
+            ));
         }
         for t in &self.site.trees {
-            urls.push((link::tree_url(&self.base_path, &t.slug), t.updated.as_deref()));
+            urls.push((
+                link::tree_url(&self.base_path, &t.slug),
+                t.updated.as_deref(),
+            ));
             for n in t.nodes.iter().filter(|n| n.id != t.start) {
-                urls.push((link::node_url(&self.base_path, &t.slug, &n.id), t.updated.as_deref()));
+                urls.push((
+                    link::node_url(&self.base_path, &t.slug, &n.id),
+                    t.updated.as_deref(),
+                ));
             }
         }
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
         for (url, updated) in urls {
             xml.push_str("  <url><loc>");
             xml.push_str(&escape_xml(&self.absolute(&url)));
@@ -410,7 +512,10 @@ impl<'a> Renderer<'a> {
 
     fn robots(&self) -> OutputFile {
         let sitemap = self.absolute(&format!("{}sitemap.xml", self.base_path));
-        OutputFile::new("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"))
+        OutputFile::new(
+            "robots.txt",
+            format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"),
+        )
     }
 }
 
@@ -429,15 +534,19 @@ pub fn escape_json_for_html(json: &str) -> String {
 }
 
 pub fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A short content hash for cache-busting asset URLs (FNV-1a).
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+    });
     format!("{:08x}", hash as u32)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,10 @@ use crate::theme::EMBEDDED;
 /// Writes a working site (starter content and the default theme) to `dir`.
 pub fn init(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if dir.join("site.yaml").exists() {
-        bail!("`{}` already holds a site (site.yaml exists)", dir.display());
+        bail!(
+            "`{}` already holds a site (site.yaml exists)",
+            dir.display()
+        );
     }
     let mut written = Vec::new();
     for (path, bytes) in EMBEDDED {
@@ -22,16 +25,23 @@ pub fn init(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         };
         let target = dir.join(&rel);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("failed to create `{}`", parent.display()))?;
         }
-        std::fs::write(&target, bytes).with_context(|| format!("failed to write `{}`", target.display()))?;
+        std::fs::write(&target, bytes)
+            .with_context(|| format!("failed to write `{}`", target.display()))?;
         written.push(rel);
     }
     Ok(written)
 }
 
 /// Creates `content/articles/<category>/<slug>.md` from a template.
-pub fn new_article(root: &Path, slug: &str, category: &str, today: &str) -> anyhow::Result<PathBuf> {
+pub fn new_article(
+    root: &Path,
+    slug: &str,
+    category: &str,
+    today: &str,
+) -> anyhow::Result<PathBuf> {
     check_slug(slug)?;
     check_slug(category)?;
     let rel = PathBuf::from(format!("content/articles/{category}/{slug}.md"));
@@ -86,14 +96,17 @@ fn create(root: &Path, rel: &Path, text: &str) -> anyhow::Result<()> {
         bail!("`{}` already exists", rel.display());
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("failed to create `{}`", parent.display()))?;
     }
     std::fs::write(&path, text).with_context(|| format!("failed to write `{}`", path.display()))
 }
 
 fn check_slug(slug: &str) -> anyhow::Result<()> {
     if !crate::config::is_slug(slug) {
-        bail!("`{slug}` is not a slug: use lowercase letters, digits and hyphens, like `chats-not-syncing`");
+        bail!(
+            "`{slug}` is not a slug: use lowercase letters, digits and hyphens, like `chats-not-syncing`"
+        );
     }
     Ok(())
 }

@@ -17,7 +17,10 @@ pub fn bind(bind: &str, port: u16) -> anyhow::Result<(Server, u16)> {
         Err(e) => {
             let text = e.to_string();
             if text.contains("in use") {
-                bail!("port {port} on {bind} is already in use; pick another with `--port {}`", port.saturating_add(1));
+                bail!(
+                    "port {port} on {bind} is already in use; pick another with `--port {}`",
+                    port.saturating_add(1)
+                );
             }
             bail!("cannot listen on {bind}:{port}: {text}");
         }
@@ -28,7 +31,9 @@ pub fn bind(bind: &str, port: u16) -> anyhow::Result<(Server, u16)> {
 
 /// Answers requests from `root` until the process ends.
 pub fn run(server: Server, root: &Path, threads: usize) -> anyhow::Result<()> {
-    let root = root.canonicalize().with_context(|| format!("cannot open `{}`", root.display()))?;
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("cannot open `{}`", root.display()))?;
     let server = std::sync::Arc::new(server);
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
@@ -70,13 +75,16 @@ fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io:
     let Ok(meta) = std::fs::metadata(path) else {
         return request.respond(Response::from_string("not found").with_status_code(404));
     };
-    let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
     let etag = format!("\"{:x}-{:x}\"", meta.len(), modified);
     let not_modified = status == 200
-        && request
-            .headers()
-            .iter()
-            .any(|h| h.field.equiv("If-None-Match") && h.value.as_str().split(',').any(|v| v.trim() == etag));
+        && request.headers().iter().any(|h| {
+            h.field.equiv("If-None-Match") && h.value.as_str().split(',').any(|v| v.trim() == etag)
+        });
     let common = [
         header("Content-Type", content_type(path)),
         header("ETag", &etag),
@@ -96,7 +104,13 @@ fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io:
         std::fs::File::open(path)?.read_to_end(&mut bytes)?;
     }
     let len = meta.len() as usize;
-    let mut response = Response::new(StatusCode(status), Vec::new(), std::io::Cursor::new(bytes), Some(len), None);
+    let mut response = Response::new(
+        StatusCode(status),
+        Vec::new(),
+        std::io::Cursor::new(bytes),
+        Some(len),
+        None,
+    );
     for h in common {
         response.add_header(h);
     }
@@ -104,7 +118,8 @@ fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io:
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values are ASCII")
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -127,7 +142,10 @@ fn resolve(root: &Path, url: &str) -> Resolved {
         return Resolved::BadRequest;
     }
     let relative = Path::new(decoded.trim_start_matches('/'));
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return Resolved::BadRequest;
     }
     let candidate = root.join(relative);
@@ -199,9 +217,19 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().canonicalize().expect("canonical");
         std::fs::write(root.join("index.html"), "hi").expect("write");
-        for url in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/..%2fetc", "/..%5c..%5cetc", "/a%00b", "//etc/passwd"] {
+        for url in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/..%2fetc",
+            "/..%5c..%5cetc",
+            "/a%00b",
+            "//etc/passwd",
+        ] {
             let r = resolve(&root, url);
-            assert!(matches!(r, Resolved::BadRequest | Resolved::NotFound), "{url}: {r:?}");
+            assert!(
+                matches!(r, Resolved::BadRequest | Resolved::NotFound),
+                "{url}: {r:?}"
+            );
         }
         assert_eq!(resolve(&root, "/"), Resolved::File(root.join("index.html")));
     }

@@ -49,7 +49,9 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
     let mut loaded = Loaded::default();
     let (config, config_text, diagnostics) = config::load(root)?;
     loaded.diagnostics.extend(diagnostics);
-    loaded.sources.insert(PathBuf::from(config::FILE), config_text);
+    loaded
+        .sources
+        .insert(PathBuf::from(config::FILE), config_text);
     let Some(mut config) = config else {
         return Ok(loaded);
     };
@@ -100,12 +102,20 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
             .unwrap_or(usize::MAX)
     };
     articles.sort_by(|a, b| {
-        (category_rank(&a.category.value), a.order, &a.title, &a.slug)
-            .cmp(&(category_rank(&b.category.value), b.order, &b.title, &b.slug))
+        (category_rank(&a.category.value), a.order, &a.title, &a.slug).cmp(&(
+            category_rank(&b.category.value),
+            b.order,
+            &b.title,
+            &b.slug,
+        ))
     });
     trees.sort_by(|a, b| {
-        (category_rank(&a.category.value), a.order, &a.title, &a.slug)
-            .cmp(&(category_rank(&b.category.value), b.order, &b.title, &b.slug))
+        (category_rank(&a.category.value), a.order, &a.title, &a.slug).cmp(&(
+            category_rank(&b.category.value),
+            b.order,
+            &b.title,
+            &b.slug,
+        ))
     });
     loaded.site = Some(Site {
         root: root.to_path_buf(),
@@ -126,8 +136,13 @@ fn read_and<T>(
     let bytes = match std::fs::read(root.join(file)) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error("E-FILE-READ", file, Pos::default(), format!("cannot read file: {e}"))
-                .with_help("check the file's permissions");
+            let d = Diagnostic::error(
+                "E-FILE-READ",
+                file,
+                Pos::default(),
+                format!("cannot read file: {e}"),
+            )
+            .with_help("check the file's permissions");
             return (None, (None, vec![d]));
         }
     };
@@ -140,8 +155,13 @@ fn read_and<T>(
             let offset = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
             let (line, column) = crate::source::line_col(&valid, offset);
-            let d = Diagnostic::error("E-FILE-ENCODING", file, Pos::new(line, column, 1), "file is not valid UTF-8")
-                .with_help("save the file with UTF-8 encoding");
+            let d = Diagnostic::error(
+                "E-FILE-ENCODING",
+                file,
+                Pos::new(line, column, 1),
+                "file is not valid UTF-8",
+            )
+            .with_help("save the file with UTF-8 encoding");
             (None, (None, vec![d]))
         }
     }
@@ -160,18 +180,33 @@ fn list_files(
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(&base)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.with_context(|| format!("failed to list `{}`", base.display()))?;
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
         if entry.path_is_symlink() {
             diagnostics.push(
-                Diagnostic::warning("W-FILE-SYMLINK", &rel, Pos::default(), "symbolic link not followed")
-                    .with_help("copy the file into the site instead of linking to it"),
+                Diagnostic::warning(
+                    "W-FILE-SYMLINK",
+                    &rel,
+                    Pos::default(),
+                    "symbolic link not followed",
+                )
+                .with_help("copy the file into the site instead of linking to it"),
             );
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && !name.starts_with('.') && entry.path().extension().is_some_and(|e| e == ext) {
+        if entry.file_type().is_file()
+            && !name.starts_with('.')
+            && entry.path().extension().is_some_and(|e| e == ext)
+        {
             files.push(rel);
         }
     }

@@ -37,8 +37,7 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit<'_>, FrontMatte
     }
     let yaml_start = (first_end + 1).min(text.len());
     let mut offset = yaml_start;
-    let mut line = 2;
-    for raw in text[yaml_start..].split_inclusive('\n') {
+    for (line, raw) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
         let trimmed = raw.trim_end();
         if trimmed == "---" || trimmed == "..." {
             let body_start = offset + raw.len();
@@ -50,7 +49,6 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit<'_>, FrontMatte
             });
         }
         offset += raw.len();
-        line += 1;
     }
     Err(FrontMatterError::Unterminated)
 }
@@ -154,8 +152,18 @@ impl YamlIndex {
                 parent.next_item += 1;
                 rest = rest[1..].trim_start_matches(' ');
                 let item_col = line.len() - rest.len();
-                let pos = Pos::new(line_no, char_col(line, item_col), char_len(strip_comment(rest)));
-                index.entries.insert(path.clone(), Entry { key: pos, value: pos });
+                let pos = Pos::new(
+                    line_no,
+                    char_col(line, item_col),
+                    char_len(strip_comment(rest)),
+                );
+                index.entries.insert(
+                    path.clone(),
+                    Entry {
+                        key: pos,
+                        value: pos,
+                    },
+                );
                 stack.push(Frame {
                     indent: col,
                     path,
@@ -205,8 +213,13 @@ impl YamlIndex {
             let trimmed = item.trim();
             let lead = char_len(item) - char_len(item.trim_start());
             let pos = Pos::new(line, list_col + offset + lead, char_len(trimmed));
-            self.entries
-                .insert(join(path, &i.to_string()), Entry { key: pos, value: pos });
+            self.entries.insert(
+                join(path, &i.to_string()),
+                Entry {
+                    key: pos,
+                    value: pos,
+                },
+            );
             offset += char_len(item) + 1;
         }
     }
@@ -250,7 +263,9 @@ fn split_key(line: &str) -> Option<(&str, &str)> {
         let after = line[end + 1..].strip_prefix(':')?;
         (&line[1..end], after)
     } else {
-        let colon = line.find(": ").or_else(|| line.strip_suffix(':').map(|l| l.len()))?;
+        let colon = line
+            .find(": ")
+            .or_else(|| line.strip_suffix(':').map(|l| l.len()))?;
         (&line[..colon], &line[colon + 1..])
     };
     if key.is_empty() || key.starts_with(['{', '[', '&', '*', '!', '|', '>']) {
@@ -301,8 +316,11 @@ mod tests {
         let yaml = "title: T\nnodes:\n  start:\n    question: Q?\n    details: |\n      a: b\n    answers:\n      - label: \"Yes\"\n        next: done\n      - label: No\n        next: other\nrelated: [a, tree:b]\n";
         let index = YamlIndex::new(yaml, 2);
         assert_eq!(index.key("nodes.start").line, 4);
-        assert_eq!(index.value("nodes.start.answers.1.next"), Pos::new(12, 15, 5));
-        assert_eq!(index.value("nodes.start.answers.0.label").line, 10);
+        assert_eq!(
+            index.value("nodes.start.answers.1.next"),
+            Pos::new(12, 15, 5)
+        );
+        assert_eq!(index.value("nodes.start.answers.0.label").line, 9);
         assert_eq!(index.key("nodes.start.details.a").line, 6);
         assert_eq!(index.value("related.1"), Pos::new(13, 14, 6));
         assert_eq!(index.key("nodes.start.missing").line, 4);

@@ -41,7 +41,10 @@ impl Theme {
                 }
             }
         } else {
-            bail!("theme `{name}` not found: expected a folder `{}`", dir.display());
+            bail!(
+                "theme `{name}` not found: expected a folder `{}`",
+                dir.display()
+            );
         }
         read_tree(&root.join("templates"), &mut |rel, bytes| {
             templates.insert(rel.to_string(), to_text(rel, bytes)?);
@@ -67,11 +70,17 @@ fn to_text(rel: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
 }
 
 /// Calls `f` with each file under `dir` (path relative to `dir`, bytes).
-fn read_tree(dir: &Path, f: &mut dyn FnMut(&str, Vec<u8>) -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn read_tree(
+    dir: &Path,
+    f: &mut dyn FnMut(&str, Vec<u8>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;

@@ -208,9 +208,20 @@ fn count_paths<'a>(
 }
 
 const TREE_KEYS: [&str; 10] = [
-    "title", "description", "category", "tags", "updated", "order", "draft", "start", "nodes", "tests",
+    "title",
+    "description",
+    "category",
+    "tags",
+    "updated",
+    "order",
+    "draft",
+    "start",
+    "nodes",
+    "tests",
 ];
-const NODE_KEYS: [&str; 7] = ["question", "details", "answers", "title", "outcome", "body", "related"];
+const NODE_KEYS: [&str; 7] = [
+    "question", "details", "answers", "title", "outcome", "body", "related",
+];
 const ANSWER_KEYS: [&str; 2] = ["label", "next"];
 const SCENARIO_KEYS: [&str; 2] = ["answers", "reaches"];
 
@@ -225,7 +236,8 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn error(&mut self, code: &'static str, pos: Pos, message: String) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::error(code, self.file, pos, message));
+        self.diagnostics
+            .push(Diagnostic::error(code, self.file, pos, message));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
@@ -238,7 +250,12 @@ impl<'a> Reader<'a> {
             };
             if !allowed.contains(&key) {
                 let pos = self.index.key(&join(path, key));
-                let d = Diagnostic::error("E-TREE-FIELD", self.file, pos, format!("unknown field `{key}`"));
+                let d = Diagnostic::error(
+                    "E-TREE-FIELD",
+                    self.file,
+                    pos,
+                    format!("unknown field `{key}`"),
+                );
                 let d = match suggest(key, allowed.iter().copied()) {
                     Some(near) => d.with_help(format!("did you mean `{near}`?")),
                     None => d.with_help(format!("known fields here: {}", allowed.join(", "))),
@@ -255,8 +272,12 @@ impl<'a> Reader<'a> {
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => {
                 let pos = self.index.value(&join(path, key));
-                self.error("E-TREE-TYPE", pos, format!("`{key}` is the boolean `{b}`, not text"))
-                    .help = Some(format!("quote it: `{key}: \"{}\"`", if *b { "Yes" } else { "No" }));
+                self.error(
+                    "E-TREE-TYPE",
+                    pos,
+                    format!("`{key}` is the boolean `{b}`, not text"),
+                )
+                .help = Some(format!("quote it: `{key}: \"{b}\"`"));
                 None
             }
             Value::Null => None,
@@ -288,9 +309,16 @@ impl<'a> Reader<'a> {
                 .filter_map(|(i, item)| {
                     let pos = self.index.value(&join(&list_path, &i.to_string()));
                     match item {
-                        Value::String(s) => Some(Located { value: s.clone(), pos }),
+                        Value::String(s) => Some(Located {
+                            value: s.clone(),
+                            pos,
+                        }),
                         _ => {
-                            self.error("E-TREE-TYPE", pos, format!("items of `{key}` must be text"));
+                            self.error(
+                                "E-TREE-TYPE",
+                                pos,
+                                format!("items of `{key}` must be text"),
+                            );
                             None
                         }
                     }
@@ -308,7 +336,11 @@ impl<'a> Reader<'a> {
     fn markdown(&self, source: &str, path: &str) -> Rendered {
         // Block scalars (`body: |`) start on the next line, indented.
         let pos = self.index.value(path);
-        let line_text = self.text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+        let line_text = self
+            .text
+            .lines()
+            .nth(pos.line.saturating_sub(1))
+            .unwrap_or("");
         let is_block = line_text
             .get(pos.column.saturating_sub(1)..)
             .is_some_and(|v| v.starts_with('|') || v.starts_with('>'));
@@ -353,28 +385,60 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
         settings,
     };
     let Some(top) = value.as_mapping() else {
-        let d = Diagnostic::error("E-TREE-SHAPE", file, Pos::new(1, 1, 1), "a tree file must be a mapping")
-            .with_help("start with `title:`, `description:` and `nodes:`");
+        let d = Diagnostic::error(
+            "E-TREE-SHAPE",
+            file,
+            Pos::new(1, 1, 1),
+            "a tree file must be a mapping",
+        )
+        .with_help("start with `title:`, `description:` and `nodes:`");
         return (None, vec![d]);
     };
     r.check_keys(top, "", &TREE_KEYS);
-    let slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    let slug = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
     if !crate::config::is_slug(&slug) {
-        r.error("E-TREE-SLUG", Pos::default(), format!("file name `{slug}` is not a valid slug"))
-            .help = Some("rename the file to lowercase letters, digits and hyphens".into());
+        r.error(
+            "E-TREE-SLUG",
+            Pos::default(),
+            format!("file name `{slug}` is not a valid slug"),
+        )
+        .help = Some("rename the file to lowercase letters, digits and hyphens".into());
     }
     let title = r.required(top, "", "title", "the tree").unwrap_or_default();
-    let description = r.required(top, "", "description", "the tree").unwrap_or_default();
+    let description = r
+        .required(top, "", "description", "the tree")
+        .unwrap_or_default();
     let category = match r.string(top, "", "category") {
-        Some(value) => Located { value, pos: r.index.value("category") },
-        None => Located { value: String::new(), pos: Pos::default() },
+        Some(value) => Located {
+            value,
+            pos: r.index.value("category"),
+        },
+        None => Located {
+            value: String::new(),
+            pos: Pos::default(),
+        },
     };
-    let tags = r.string_list(top, "", "tags").into_iter().map(|t| t.value).collect();
+    let tags = r
+        .string_list(top, "", "tags")
+        .into_iter()
+        .map(|t| t.value)
+        .collect();
     let updated = r.string(top, "", "updated");
-    if let Some(date) = updated.as_deref().filter(|d| !crate::article::is_iso_date(d)) {
+    if let Some(date) = updated
+        .as_deref()
+        .filter(|d| !crate::article::is_iso_date(d))
+    {
         let pos = r.index.value("updated");
-        r.error("E-TREE-DATE", pos, format!("`updated` is not a date: `{date}`"))
-            .help = Some("write it as YYYY-MM-DD".into());
+        r.error(
+            "E-TREE-DATE",
+            pos,
+            format!("`updated` is not a date: `{date}`"),
+        )
+        .help = Some("write it as YYYY-MM-DD".into());
     }
     let order = top.get("order").and_then(Value::as_i64).unwrap_or(i64::MAX);
     let draft = top.get("draft").and_then(Value::as_bool).unwrap_or(false);
@@ -405,8 +469,12 @@ fn read_nodes(r: &mut Reader, top: &Mapping) -> Vec<Node> {
         Some(Value::Mapping(m)) => m,
         Some(Value::Sequence(_)) => {
             let pos = r.index.key("nodes");
-            r.error("E-TREE-SHAPE", pos, "`nodes` must be a mapping of node ids, not a list".into())
-                .help = Some("write each node as `node-id:` followed by its fields, indented".into());
+            r.error(
+                "E-TREE-SHAPE",
+                pos,
+                "`nodes` must be a mapping of node ids, not a list".into(),
+            )
+            .help = Some("write each node as `node-id:` followed by its fields, indented".into());
             return Vec::new();
         }
         None | Some(Value::Null) => {
@@ -417,7 +485,11 @@ fn read_nodes(r: &mut Reader, top: &Mapping) -> Vec<Node> {
         }
         Some(_) => {
             let pos = r.index.key("nodes");
-            r.error("E-TREE-SHAPE", pos, "`nodes` must be a mapping of node ids".into());
+            r.error(
+                "E-TREE-SHAPE",
+                pos,
+                "`nodes` must be a mapping of node ids".into(),
+            );
             return Vec::new();
         }
     };
@@ -435,12 +507,22 @@ fn read_nodes(r: &mut Reader, top: &Mapping) -> Vec<Node> {
         let path = format!("nodes.{id}");
         let pos = r.index.key(&path);
         if !crate::config::is_slug(&id) {
-            r.error("E-TREE-NODE-ID", pos, format!("node id `{id}` is not a slug"))
-                .help = Some("use lowercase letters, digits and hyphens, like `credit-line`".into());
+            r.error(
+                "E-TREE-NODE-ID",
+                pos,
+                format!("node id `{id}` is not a slug"),
+            )
+            .help = Some("use lowercase letters, digits and hyphens, like `credit-line`".into());
         }
         let Some(map) = value.as_mapping() else {
-            r.error("E-TREE-SHAPE", pos, format!("node `{id}` must be a mapping of fields"))
-                .help = Some("give it `question:` and `answers:`, or `title:`, `outcome:` and `body:`".into());
+            r.error(
+                "E-TREE-SHAPE",
+                pos,
+                format!("node `{id}` must be a mapping of fields"),
+            )
+            .help = Some(
+                "give it `question:` and `answers:`, or `title:`, `outcome:` and `body:`".into(),
+            );
             continue;
         };
         if let Some(kind) = read_node(r, &id, map, &path) {
@@ -453,7 +535,9 @@ fn read_nodes(r: &mut Reader, top: &Mapping) -> Vec<Node> {
 fn read_node(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Option<NodeKind> {
     r.check_keys(map, path, &NODE_KEYS);
     let is_question = map.contains_key("question") || map.contains_key("answers");
-    let is_outcome = ["title", "outcome", "body"].iter().any(|k| map.contains_key(*k));
+    let is_outcome = ["title", "outcome", "body"]
+        .iter()
+        .any(|k| map.contains_key(*k));
     if is_question && is_outcome {
         let pos = r.index.key(path);
         r.error("E-TREE-NODE-KIND", pos, format!("node `{id}` mixes question and outcome fields"))
@@ -462,16 +546,26 @@ fn read_node(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Option<Node
     }
     if !is_question && !is_outcome {
         let pos = r.index.key(path);
-        r.error("E-TREE-NODE-KIND", pos, format!("node `{id}` is neither a question nor an outcome"))
-            .help = Some("add `question:` and `answers:`, or `title:`, `outcome:` and `body:`".into());
+        r.error(
+            "E-TREE-NODE-KIND",
+            pos,
+            format!("node `{id}` is neither a question nor an outcome"),
+        )
+        .help = Some("add `question:` and `answers:`, or `title:`, `outcome:` and `body:`".into());
         return None;
     }
     if is_question {
         let what = format!("question node `{id}`");
         let question = r.required(map, path, "question", &what).unwrap_or_default();
-        let details = r.string(map, path, "details").map(|d| r.markdown(&d, &join(path, "details")));
+        let details = r
+            .string(map, path, "details")
+            .map(|d| r.markdown(&d, &join(path, "details")));
         let answers = read_answers(r, id, map, path);
-        return Some(NodeKind::Question { question, details, answers });
+        return Some(NodeKind::Question {
+            question,
+            details,
+            answers,
+        });
     }
     let what = format!("outcome node `{id}`");
     let title = r.required(map, path, "title", &what).unwrap_or_default();
@@ -483,15 +577,25 @@ fn read_node(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Option<Node
         Some((_, Some(kind))) => kind,
         Some((other, None)) => {
             let pos = r.index.value(&join(path, "outcome"));
-            let d = Diagnostic::error("E-TREE-OUTCOME", r.file, pos, format!("unknown outcome kind `{other}`"))
-                .with_suggestion(other, OUTCOME_KINDS)
-                .with_help_if_none(format!("use one of: {}", OUTCOME_KINDS.join(", ")));
+            let d = Diagnostic::error(
+                "E-TREE-OUTCOME",
+                r.file,
+                pos,
+                format!("unknown outcome kind `{other}`"),
+            )
+            .with_suggestion(other, OUTCOME_KINDS)
+            .with_help_if_none(format!("use one of: {}", OUTCOME_KINDS.join(", ")));
             r.diagnostics.push(d);
             OutcomeKind::Fix
         }
         None => OutcomeKind::Fix,
     };
-    Some(NodeKind::Outcome { title, outcome, body, related })
+    Some(NodeKind::Outcome {
+        title,
+        outcome,
+        body,
+        related,
+    })
 }
 
 fn read_answers(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Vec<Answer> {
@@ -499,9 +603,17 @@ fn read_answers(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Vec<Answ
     let items = match map.get("answers") {
         Some(Value::Sequence(items)) if !items.is_empty() => items,
         Some(Value::Sequence(_)) | None | Some(Value::Null) => {
-            let pos = r.index.key(if map.contains_key("answers") { &answers_path } else { path });
-            r.error("E-TREE-MISSING", pos, format!("question node `{id}` has no answers"))
-                .help = Some("add `answers:` with at least one `- label: … next: …`".into());
+            let pos = r.index.key(if map.contains_key("answers") {
+                &answers_path
+            } else {
+                path
+            });
+            r.error(
+                "E-TREE-MISSING",
+                pos,
+                format!("question node `{id}` has no answers"),
+            )
+            .help = Some("add `answers:` with at least one `- label: … next: …`".into());
             return Vec::new();
         }
         Some(_) => {
@@ -516,7 +628,11 @@ fn read_answers(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Vec<Answ
         let item_path = join(&answers_path, &i.to_string());
         let Some(answer) = item.as_mapping() else {
             let pos = r.index.value(&item_path);
-            r.error("E-TREE-SHAPE", pos, "an answer must have `label` and `next`".into());
+            r.error(
+                "E-TREE-SHAPE",
+                pos,
+                "an answer must have `label` and `next`".into(),
+            );
             continue;
         };
         r.check_keys(answer, &item_path, &ANSWER_KEYS);
@@ -530,15 +646,26 @@ fn read_answers(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Vec<Answ
         let label_pos = r.index.value(&join(&item_path, "label"));
         if let Some(first) = out.iter().find(|a| a.label == label) {
             let line = first.label_pos.line;
-            r.error("E-TREE-DUPLICATE-LABEL", label_pos, format!("answer label `{label}` is used twice in node `{id}`"))
-                .help = Some(format!("the first one is on line {line}; make each label say something different"));
+            r.error(
+                "E-TREE-DUPLICATE-LABEL",
+                label_pos,
+                format!("answer label `{label}` is used twice in node `{id}`"),
+            )
+            .help = Some(format!(
+                "the first one is on line {line}; make each label say something different"
+            ));
         }
         let next_pos = r.index.value(&join(&item_path, "next"));
         let next = match link::parse_prefixed(&next) {
             Some(target) => Next::Exit(target),
             None => Next::Node(next),
         };
-        out.push(Answer { label, label_pos, next, next_pos });
+        out.push(Answer {
+            label,
+            label_pos,
+            next,
+            next_pos,
+        });
     }
     out
 }
@@ -549,7 +676,11 @@ fn read_scenarios(r: &mut Reader, top: &Mapping) -> Vec<Scenario> {
     };
     let Some(items) = value.as_sequence() else {
         let pos = r.index.key("tests");
-        r.error("E-TREE-TYPE", pos, "`tests` must be a list of scenarios".into());
+        r.error(
+            "E-TREE-TYPE",
+            pos,
+            "`tests` must be a list of scenarios".into(),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -557,15 +688,27 @@ fn read_scenarios(r: &mut Reader, top: &Mapping) -> Vec<Scenario> {
         let path = format!("tests.{i}");
         let pos = r.index.value(&path);
         let Some(map) = item.as_mapping() else {
-            r.error("E-TREE-SHAPE", pos, "a scenario needs `answers` and `reaches`".into());
+            r.error(
+                "E-TREE-SHAPE",
+                pos,
+                "a scenario needs `answers` and `reaches`".into(),
+            );
             continue;
         };
         r.check_keys(map, &path, &SCENARIO_KEYS);
-        let answers = r.string_list(map, &path, "answers").into_iter().map(|a| a.value).collect();
+        let answers = r
+            .string_list(map, &path, "answers")
+            .into_iter()
+            .map(|a| a.value)
+            .collect();
         let Some(reaches) = r.required(map, &path, "reaches", "the scenario") else {
             continue;
         };
-        out.push(Scenario { answers, reaches, pos });
+        out.push(Scenario {
+            answers,
+            reaches,
+            pos,
+        });
     }
     out
 }
@@ -578,8 +721,13 @@ fn check_structure(tree: &Tree, r: &mut Reader) {
     let ids: HashSet<&str> = tree.node_ids().collect();
     if !ids.contains(tree.start.as_str()) {
         let pos = r.index.value("start");
-        let d = Diagnostic::error("E-TREE-START", r.file, pos, format!("start node `{}` does not exist", tree.start))
-            .with_suggestion(&tree.start, tree.node_ids());
+        let d = Diagnostic::error(
+            "E-TREE-START",
+            r.file,
+            pos,
+            format!("start node `{}` does not exist", tree.start),
+        )
+        .with_suggestion(&tree.start, tree.node_ids());
         r.diagnostics.push(d);
         return;
     }
@@ -598,11 +746,31 @@ fn check_structure(tree: &Tree, r: &mut Reader) {
             }
         }
     }
+    // A question without answers is already an error; the graph checks
+    // would only repeat it as unreachable nodes and dead ends.
+    let has_empty_question = tree
+        .nodes
+        .iter()
+        .any(|n| matches!(&n.kind, NodeKind::Question { answers, .. } if answers.is_empty()));
+    if has_empty_question {
+        return run_scenarios(tree, r);
+    }
     let edges = tree.edges();
     let reachable = walk(&tree.start, &edges);
-    for node in tree.nodes.iter().filter(|n| !reachable.contains(n.id.as_str())) {
-        r.error("E-TREE-UNREACHABLE", node.pos, format!("node `{}` cannot be reached from the start", node.id))
-            .help = Some(format!("link to it from an answer's `next`, or remove it (the start is `{}`)", tree.start));
+    for node in tree
+        .nodes
+        .iter()
+        .filter(|n| !reachable.contains(n.id.as_str()))
+    {
+        r.error(
+            "E-TREE-UNREACHABLE",
+            node.pos,
+            format!("node `{}` cannot be reached from the start", node.id),
+        )
+        .help = Some(format!(
+            "link to it from an answer's `next`, or remove it (the start is `{}`)",
+            tree.start
+        ));
     }
     let can_finish = nodes_that_can_finish(tree);
     for node in tree.nodes.iter() {
@@ -611,6 +779,10 @@ fn check_structure(tree: &Tree, r: &mut Reader) {
                 .help = Some("its answers only lead back into a loop; add an answer that leads to an outcome, an article or another tree".into());
         }
     }
+    run_scenarios(tree, r);
+}
+
+fn run_scenarios(tree: &Tree, r: &mut Reader) {
     for scenario in &tree.scenarios {
         if let Err(message) = run_scenario(tree, scenario) {
             r.error("E-TREE-SCENARIO", scenario.pos, message);
@@ -642,7 +814,9 @@ fn nodes_that_can_finish(tree: &Tree) -> HashSet<&str> {
                 for answer in answers {
                     match &answer.next {
                         Next::Exit(_) => queue.push_back(node.id.as_str()),
-                        Next::Node(next) => reverse.entry(next.as_str()).or_default().push(&node.id),
+                        Next::Node(next) => {
+                            reverse.entry(next.as_str()).or_default().push(&node.id)
+                        }
                     }
                 }
             }
@@ -679,7 +853,10 @@ pub fn run_scenario(tree: &Tree, scenario: &Scenario) -> Result<(), String> {
             let hint = suggest(label, labels.iter().copied())
                 .map(|l| format!("; did you mean `{l}`?"))
                 .unwrap_or_else(|| format!("; its answers are: {}", labels.join(", ")));
-            return Err(format!("scenario answer `{label}` is not an answer of `{here}` (path: {}){hint}", trail.join(" → ")));
+            return Err(format!(
+                "scenario answer `{label}` is not an answer of `{here}` (path: {}){hint}",
+                trail.join(" → ")
+            ));
         };
         match &answer.next {
             Next::Node(next) => here = next.clone(),
@@ -687,7 +864,10 @@ pub fn run_scenario(tree: &Tree, scenario: &Scenario) -> Result<(), String> {
                 let exit = exit_name(&answer.next);
                 trail.push(format!("[{label}] → `{exit}`"));
                 if step + 1 < scenario.answers.len() {
-                    return Err(format!("scenario leaves the tree early: {}", trail.join(" → ")));
+                    return Err(format!(
+                        "scenario leaves the tree early: {}",
+                        trail.join(" → ")
+                    ));
                 }
                 return check_reached(&exit, scenario, &trail);
             }
@@ -713,8 +893,12 @@ fn check_reached(reached: &str, scenario: &Scenario, trail: &[String]) -> Result
 pub fn exit_name(next: &Next) -> String {
     match next {
         Next::Node(id) => id.clone(),
-        Next::Exit(Target::Article { slug, anchor }) => link::with_anchor(format!("article:{slug}"), anchor.as_deref()),
-        Next::Exit(Target::Tree { slug, node }) => link::with_anchor(format!("tree:{slug}"), node.as_deref()),
+        Next::Exit(Target::Article { slug, anchor }) => {
+            link::with_anchor(format!("article:{slug}"), anchor.as_deref())
+        }
+        Next::Exit(Target::Tree { slug, node }) => {
+            link::with_anchor(format!("tree:{slug}"), node.as_deref())
+        }
         Next::Exit(Target::ArticleFile { path, .. }) => path.display().to_string(),
     }
 }
@@ -725,6 +909,10 @@ trait HelpIfNone {
 
 impl HelpIfNone for Diagnostic {
     fn with_help_if_none(self, help: String) -> Self {
-        if self.help.is_some() { self } else { self.with_help(help) }
+        if self.help.is_some() {
+            self
+        } else {
+            self.with_help(help)
+        }
     }
 }

@@ -98,31 +98,83 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         let (title, description) = node_heading(tree, node);
         let mut node_crumbs = crumbs.clone();
         node_crumbs.push(tree_item(r, tree));
-        let mut meta = r.meta(&format!("{title} · {}", tree.title), description, &view.url, node_crumbs.clone());
+        let mut meta = r.meta(
+            &format!("{title} · {}", tree.title),
+            description,
+            &view.url,
+            node_crumbs.clone(),
+        );
         if !is_start {
             meta.canonical = r.absolute(&view_of_node.url);
         }
         meta.json_ld = Some(breadcrumb_ld(r, &node_crumbs, &title, &meta.canonical));
-        let html = r.page("node.html", &meta, &NodePage { tree: &view, node: view_of_node, at_home: false })?;
-        files.push(OutputFile::new(format!("troubleshoot/{}/{}/index.html", tree.slug, node.id), html.clone()));
+        let html = r.page(
+            "node.html",
+            &meta,
+            &NodePage {
+                tree: &view,
+                node: view_of_node,
+                at_home: false,
+            },
+        )?;
+        files.push(OutputFile::new(
+            format!("troubleshoot/{}/{}/index.html", tree.slug, node.id),
+            html.clone(),
+        ));
         if is_start {
             let mut start_meta = r.meta(&tree.title, &tree.description, &view.url, crumbs.clone());
-            start_meta.json_ld = Some(breadcrumb_ld(r, &crumbs, &tree.title, &start_meta.canonical));
+            start_meta.json_ld = Some(breadcrumb_ld(
+                r,
+                &crumbs,
+                &tree.title,
+                &start_meta.canonical,
+            ));
             let start = node_view(r, tree, node);
-            let html = r.page("node.html", &start_meta, &NodePage { tree: &view, node: start, at_home: true })?;
-            files.push(OutputFile::new(format!("troubleshoot/{}/index.html", tree.slug), html));
+            let html = r.page(
+                "node.html",
+                &start_meta,
+                &NodePage {
+                    tree: &view,
+                    node: start,
+                    at_home: true,
+                },
+            )?;
+            files.push(OutputFile::new(
+                format!("troubleshoot/{}/index.html", tree.slug),
+                html,
+            ));
         }
     }
     let mut paths_crumbs = crumbs.clone();
     paths_crumbs.push(tree_item(r, tree));
-    let mut meta = r.meta(&format!("All paths · {}", tree.title), &tree.description, &view.paths_url, paths_crumbs.clone());
-    meta.json_ld = Some(breadcrumb_ld(r, &paths_crumbs, "All paths", &meta.canonical));
+    let mut meta = r.meta(
+        &format!("All paths · {}", tree.title),
+        &tree.description,
+        &view.paths_url,
+        paths_crumbs.clone(),
+    );
+    meta.json_ld = Some(breadcrumb_ld(
+        r,
+        &paths_crumbs,
+        "All paths",
+        &meta.canonical,
+    ));
     let outline_html = outline(r, tree);
     files.push(OutputFile::new(
         format!("troubleshoot/{}/paths/index.html", tree.slug),
-        r.page("paths.html", &meta, &PathsPage { tree: &view, outline_html })?,
+        r.page(
+            "paths.html",
+            &meta,
+            &PathsPage {
+                tree: &view,
+                outline_html,
+            },
+        )?,
     ));
-    files.push(OutputFile::new(format!("troubleshoot/{}/tree.json", tree.slug), tree_json(r, tree)));
+    files.push(OutputFile::new(
+        format!("troubleshoot/{}/tree.json", tree.slug),
+        tree_json(r, tree),
+    ));
     Ok(files)
 }
 
@@ -150,7 +202,11 @@ fn node_view<'a>(r: &Renderer, tree: &'a Tree, node: &'a Node) -> NodeView<'a> {
         related: Vec::new(),
     };
     match &node.kind {
-        NodeKind::Question { question, details, answers } => {
+        NodeKind::Question {
+            question,
+            details,
+            answers,
+        } => {
             view.question = question;
             view.details_html = details.as_ref().map_or("", |d| d.html.as_str());
             view.answers = answers
@@ -172,13 +228,21 @@ fn node_view<'a>(r: &Renderer, tree: &'a Tree, node: &'a Node) -> NodeView<'a> {
                 })
                 .collect();
         }
-        NodeKind::Outcome { title, outcome, body, related } => {
+        NodeKind::Outcome {
+            title,
+            outcome,
+            body,
+            related,
+        } => {
             view.kind = "outcome";
             view.title = title;
             view.outcome = Some(*outcome);
             view.outcome_label = outcome.label();
             view.body_html = &body.html;
-            view.related = related.iter().filter_map(|rel| r.related_item(&rel.value)).collect();
+            view.related = related
+                .iter()
+                .filter_map(|rel| r.related_item(&rel.value))
+                .collect();
         }
     }
     view
@@ -202,7 +266,9 @@ fn breadcrumb_ld(r: &Renderer, crumbs: &[LinkItem], current: &str, canonical: &s
         })
         .collect();
     items.push(serde_json::json!({"@type": "ListItem", "position": crumbs.len() + 1, "name": current, "item": canonical}));
-    json_ld(&serde_json::json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}))
+    json_ld(
+        &serde_json::json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}),
+    )
 }
 
 /// The whole tree as a nested list; a node shown once is linked, not repeated.
@@ -217,18 +283,34 @@ fn outline(r: &Renderer, tree: &Tree) -> String {
 
 const MAX_OUTLINE_DEPTH: usize = 64;
 
-fn outline_node(r: &Renderer, tree: &Tree, id: &str, shown: &mut HashSet<String>, html: &mut String, depth: usize) {
+fn outline_node(
+    r: &Renderer,
+    tree: &Tree,
+    id: &str,
+    shown: &mut HashSet<String>,
+    html: &mut String,
+    depth: usize,
+) {
     let Some(node) = tree.node(id) else { return };
     let url = next_url(&r.base_path, tree, &Next::Node(id.to_string()));
     let (title, _) = node_heading(tree, node);
     let first_time = shown.insert(id.to_string());
     let badge = match &node.kind {
         NodeKind::Outcome { outcome, .. } => {
-            format!(" <span class=\"badge badge-{}\">{}</span>", kind_class(*outcome), outcome.label())
+            format!(
+                " <span class=\"badge badge-{}\">{}</span>",
+                kind_class(*outcome),
+                outcome.label()
+            )
         }
         NodeKind::Question { .. } => String::new(),
     };
-    let _ = write!(html, "<li><a href=\"{}\">{}</a>{badge}", escape_html(&url), escape_html(&title));
+    let _ = write!(
+        html,
+        "<li><a href=\"{}\">{}</a>{badge}",
+        escape_html(&url),
+        escape_html(&title)
+    );
     if !first_time || depth > MAX_OUTLINE_DEPTH {
         html.push_str(" <span class=\"outline-again\">(shown above)</span></li>\n");
         return;
@@ -236,13 +318,22 @@ fn outline_node(r: &Renderer, tree: &Tree, id: &str, shown: &mut HashSet<String>
     if let NodeKind::Question { answers, .. } = &node.kind {
         html.push_str("\n<ul>\n");
         for a in answers {
-            let _ = write!(html, "<li><span class=\"outline-answer\">{}</span>\n<ol>\n", escape_html(&a.label));
+            let _ = write!(
+                html,
+                "<li><span class=\"outline-answer\">{}</span>\n<ol>\n",
+                escape_html(&a.label)
+            );
             match &a.next {
                 Next::Node(next) => outline_node(r, tree, next, shown, html, depth + 1),
                 Next::Exit(target) => {
                     let url = markdown::url_of(target, &r.base_path);
                     let label = exit_title(r.site, target);
-                    let _ = writeln!(html, "<li><a href=\"{}\">{}</a> <span class=\"badge badge-exit\">Leaves this troubleshooter</span></li>", escape_html(&url), escape_html(&label));
+                    let _ = writeln!(
+                        html,
+                        "<li><a href=\"{}\">{}</a> <span class=\"badge badge-exit\">Leaves this troubleshooter</span></li>",
+                        escape_html(&url),
+                        escape_html(&label)
+                    );
                 }
             }
             html.push_str("</ol></li>\n");
@@ -264,7 +355,11 @@ fn kind_class(kind: OutcomeKind) -> &'static str {
 /// A human name for where an exit goes.
 fn exit_title(site: &Site, target: &Target) -> String {
     match target {
-        Target::Article { slug, .. } => site.articles.iter().find(|a| &a.slug == slug).map_or(slug.clone(), |a| a.title.clone()),
+        Target::Article { slug, .. } => site
+            .articles
+            .iter()
+            .find(|a| &a.slug == slug)
+            .map_or(slug.clone(), |a| a.title.clone()),
         Target::ArticleFile { path, .. } => path.display().to_string(),
         Target::Tree { slug, node } => {
             let Some(tree) = site.trees.iter().find(|t| &t.slug == slug) else {
@@ -350,16 +445,28 @@ pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
         for node in &tree.nodes {
             let mut slugs: Vec<String> = Vec::new();
             match &node.kind {
-                NodeKind::Question { answers, details, .. } => {
+                NodeKind::Question {
+                    answers, details, ..
+                } => {
                     for a in answers {
                         if let Next::Exit(t) = &a.next {
                             slugs.extend(article_slug(t));
                         }
                     }
-                    slugs.extend(details.iter().flat_map(|d| &d.links).filter_map(|l| article_slug(&l.target)));
+                    slugs.extend(
+                        details
+                            .iter()
+                            .flat_map(|d| &d.links)
+                            .filter_map(|l| article_slug(&l.target)),
+                    );
                 }
                 NodeKind::Outcome { related, body, .. } => {
-                    slugs.extend(related.iter().filter(|rel| link::parse_prefixed(&rel.value).is_none()).map(|rel| rel.value.clone()));
+                    slugs.extend(
+                        related
+                            .iter()
+                            .filter(|rel| link::parse_prefixed(&rel.value).is_none())
+                            .map(|rel| rel.value.clone()),
+                    );
                     slugs.extend(body.links.iter().filter_map(|l| article_slug(&l.target)));
                 }
             }
@@ -382,7 +489,10 @@ pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
 fn article_slug(target: &Target) -> Option<String> {
     match target {
         Target::Article { slug, .. } => Some(slug.clone()),
-        Target::ArticleFile { path, .. } => path.file_stem().and_then(|s| s.to_str()).map(str::to_string),
+        Target::ArticleFile { path, .. } => path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string),
         Target::Tree { .. } => None,
     }
 }

@@ -28,13 +28,18 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     for tree in &site.trees {
         for node in &tree.nodes {
             match &node.kind {
-                NodeKind::Question { details, answers, .. } => {
+                NodeKind::Question {
+                    details, answers, ..
+                } => {
                     for link in details.iter().flat_map(|d| &d.links) {
                         index.check_link(&tree.file, link, &mut out);
                     }
                     for answer in answers {
                         if let Next::Exit(target) = &answer.next {
-                            let link = FoundLink { target: target.clone(), pos: answer.next_pos };
+                            let link = FoundLink {
+                                target: target.clone(),
+                                pos: answer.next_pos,
+                            };
                             index.check_link(&tree.file, &link, &mut out);
                         }
                     }
@@ -66,7 +71,12 @@ impl<'a> Index<'a> {
             articles: site
                 .articles
                 .iter()
-                .map(|a| (a.slug.as_str(), a.body.heading_ids.iter().map(String::as_str).collect()))
+                .map(|a| {
+                    (
+                        a.slug.as_str(),
+                        a.body.heading_ids.iter().map(String::as_str).collect(),
+                    )
+                })
                 .collect(),
             article_files: site.articles.iter().map(|a| a.file.as_path()).collect(),
             trees: site
@@ -90,7 +100,10 @@ impl<'a> Index<'a> {
                             .with_help("relative links are resolved from the linking file's folder; or use `article:<slug>`"),
                     );
                 } else {
-                    let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                    let slug = path
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or_default();
                     self.check_article(slug, anchor.as_deref(), file, link.pos, out);
                 }
             }
@@ -111,11 +124,23 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn check_article(&self, slug: &str, anchor: Option<&str>, file: &Path, pos: Pos, out: &mut Vec<Diagnostic>) {
+    fn check_article(
+        &self,
+        slug: &str,
+        anchor: Option<&str>,
+        file: &Path,
+        pos: Pos,
+        out: &mut Vec<Diagnostic>,
+    ) {
         match self.articles.get(slug) {
             None => out.push(
-                Diagnostic::error("E-LINK-BROKEN", file, pos, format!("link to unknown article `{slug}`"))
-                    .with_suggestion(slug, self.articles.keys().copied()),
+                Diagnostic::error(
+                    "E-LINK-BROKEN",
+                    file,
+                    pos,
+                    format!("link to unknown article `{slug}`"),
+                )
+                .with_suggestion(slug, self.articles.keys().copied()),
             ),
             Some(ids) => {
                 if let Some(anchor) = anchor.filter(|a| !a.is_empty() && !ids.contains(a)) {
@@ -127,7 +152,9 @@ impl<'a> Index<'a> {
                     );
                     out.push(match suggest(anchor, ids.iter().copied()) {
                         Some(near) => d.with_help(format!("did you mean `#{near}`?")),
-                        None => d.with_help("heading ids are the heading text in lowercase with hyphens"),
+                        None => d.with_help(
+                            "heading ids are the heading text in lowercase with hyphens",
+                        ),
                     });
                 }
             }
@@ -146,24 +173,40 @@ impl<'a> Index<'a> {
 
 fn check_duplicates(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, &PathBuf> = HashMap::new();
-    for article in &site.articles {
+    let mut by_file: Vec<_> = site.articles.iter().collect();
+    by_file.sort_by(|a, b| a.file.cmp(&b.file));
+    for article in by_file {
         if let Some(earlier) = first.insert(&article.slug, &article.file) {
             out.push(
                 Diagnostic::error(
                     "E-ARTICLE-DUPLICATE",
                     &article.file,
                     Pos::default(),
-                    format!("article slug `{}` is also used by `{}`", article.slug, earlier.display()),
+                    format!(
+                        "article slug `{}` is also used by `{}`",
+                        article.slug,
+                        earlier.display()
+                    ),
                 )
-                .with_help("slugs are file names and must be unique across the site; rename one file"),
+                .with_help(
+                    "slugs are file names and must be unique across the site; rename one file",
+                ),
             );
         }
     }
 }
 
 fn check_categories(site: &Site, out: &mut Vec<Diagnostic>) {
-    let ids: Vec<&str> = site.config.categories.iter().map(|c| c.id.as_str()).collect();
-    let articles = site.articles.iter().map(|a| (&a.file, &a.category, "article"));
+    let ids: Vec<&str> = site
+        .config
+        .categories
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let articles = site
+        .articles
+        .iter()
+        .map(|a| (&a.file, &a.category, "article"));
     let trees = site
         .trees
         .iter()
@@ -195,8 +238,13 @@ fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
         for alias in &article.aliases {
             let Some(path) = alias_path(&alias.value) else {
                 out.push(
-                    Diagnostic::error("E-ALIAS", &article.file, alias.pos, format!("alias `{}` is not a site path", alias.value))
-                        .with_help("write an old path of this site, like `/old/path/`"),
+                    Diagnostic::error(
+                        "E-ALIAS",
+                        &article.file,
+                        alias.pos,
+                        format!("alias `{}` is not a site path", alias.value),
+                    )
+                    .with_help("write an old path of this site, like `/old/path/`"),
                 );
                 continue;
             };
@@ -205,7 +253,11 @@ fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
                     "E-ALIAS",
                     &article.file,
                     alias.pos,
-                    format!("alias `{}` is already the URL of `{}`", alias.value, owner.display()),
+                    format!(
+                        "alias `{}` is already the URL of `{}`",
+                        alias.value,
+                        owner.display()
+                    ),
                 ));
             } else {
                 taken.insert(path, article.file.clone());
@@ -219,9 +271,9 @@ pub fn alias_path(alias: &str) -> Option<String> {
     let trimmed = alias.trim_end_matches("index.html").trim_matches('/');
     let ok = alias.starts_with('/')
         && !trimmed.is_empty()
-        && trimmed
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', '?', '#', '%']));
+        && trimmed.split('/').all(|seg| {
+            !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', '?', '#', '%'])
+        });
     ok.then(|| trimmed.to_string())
 }
 

@@ -45,9 +45,9 @@ fn to_diagnostic(error: &serde_yaml::Error, file: &Path, first_line: usize) -> D
             None => format!("known fields: {}", expected.join(", ")),
         };
         ("E-YAML-UNKNOWN-FIELD", Some(help))
-    } else if message.starts_with("missing field") {
+    } else if message.contains("missing field") {
         ("E-YAML-MISSING-FIELD", Some("add the field".to_string()))
-    } else if message.starts_with("invalid type") {
+    } else if message.contains("invalid type") {
         ("E-YAML-TYPE", type_help(message))
     } else if message.contains("tab") {
         (
@@ -68,7 +68,7 @@ fn type_help(message: &str) -> Option<String> {
     if message.contains("expected a sequence") {
         Some("write a list, like `[coex, sync]`".into())
     } else if message.contains("expected a string") {
-        Some("quote the value, like `\"Yes\"`".into())
+        Some("write plain text here; quote it if it starts with `[`, `{`, `*` or `&`".into())
     } else {
         None
     }

@@ -1,0 +1,8 @@
+//! Integration tests: real fixture sites built by the real binary.
+
+mod build;
+mod cli;
+mod errors;
+mod harness;
+mod serve;
+mod trees;

@@ -1,0 +1,220 @@
+//! `waymark serve` over real HTTP on 127.0.0.1 with raw requests, so
+//! traversal attempts reach the server exactly as written.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use crate::harness::TestSite;
+
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    _site: TestSite,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `waymark serve --port 0` on a copy of the fixture and waits for its URL.
+pub fn start(fixture: &str) -> Server {
+    let site = TestSite::new(fixture);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read serve output");
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no URL in serve output: {line}"));
+    Server {
+        child,
+        port,
+        _site: site,
+    }
+}
+
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub fn request(port: u16, method: &str, path: &str, extra: &[(&str, &str)]) -> HttpResponse {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("receive");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let headers = lines
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
+        .collect();
+    HttpResponse {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+#[test]
+fn serves_pages_with_content_types_and_security_headers() {
+    let server = start("basic");
+    let home = request(server.port, "GET", "/", &[]);
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.header("Content-Security-Policy")
+            .is_some_and(|c| c.contains("default-src 'self'"))
+    );
+    assert!(String::from_utf8_lossy(&home.body).contains("<h1>Fixture Help</h1>"));
+    for (path, kind) in [
+        ("/style.css", "text/css"),
+        ("/tree.js", "text/javascript"),
+        ("/troubleshoot/connect/tree.json", "application/json"),
+        ("/sitemap.xml", "application/xml"),
+    ] {
+        let r = request(server.port, "GET", path, &[]);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("Content-Type")
+                .is_some_and(|t| t.starts_with(kind)),
+            "{path}: {:?}",
+            r.header("Content-Type")
+        );
+    }
+    let dir = request(server.port, "GET", "/articles/welcome", &[]);
+    assert_eq!(dir.status, 301);
+    assert_eq!(dir.header("Location"), Some("/articles/welcome/"));
+}
+
+#[test]
+fn missing_pages_get_the_404_page_with_status_404() {
+    let server = start("basic");
+    let r = request(server.port, "GET", "/no/such/page/", &[]);
+    assert_eq!(r.status, 404);
+    assert!(String::from_utf8_lossy(&r.body).contains("Page not found"));
+}
+
+#[test]
+fn head_and_conditional_requests() {
+    let server = start("basic");
+    let get = request(server.port, "GET", "/style.css", &[]);
+    let head = request(server.port, "HEAD", "/style.css", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(get.body.len().to_string().as_str())
+    );
+    let etag = get.header("ETag").expect("etag").to_string();
+    let again = request(
+        server.port,
+        "GET",
+        "/style.css",
+        &[("If-None-Match", &etag)],
+    );
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+}
+
+#[test]
+fn refuses_every_traversal_form() {
+    let server = start("basic");
+    let secret = request(server.port, "GET", "/../site.yaml", &[]);
+    assert_ne!(secret.status, 200);
+    for path in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/articles/..%2f..%2fsite.yaml",
+        "/..%5csite.yaml",
+        "/articles/%2e%2e/%2e%2e/site.yaml",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/a%00b",
+    ] {
+        let r = request(server.port, "GET", path, &[]);
+        assert!(r.status == 400 || r.status == 404, "{path}: {}", r.status);
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains("base_url"),
+            "{path} leaked site.yaml"
+        );
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains("root:"),
+            "{path} leaked /etc/passwd"
+        );
+    }
+}
+
+#[test]
+fn refuses_symlinks_that_leave_the_output() {
+    let server = start("basic");
+    let public = server._site.path("public");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(server._site.path("site.yaml"), public.join("leak.txt"))
+        .expect("symlink");
+    let r = request(server.port, "GET", "/leak.txt", &[]);
+    assert_eq!(r.status, 404);
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port().to_string();
+    let site = TestSite::new("basic");
+    let out = site.run(&["serve", "--port", &port]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("already in use") && err.contains("--port"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+}
