@@ -9,6 +9,7 @@
 pub mod article;
 pub mod config;
 pub mod diagnostic;
+pub mod graph;
 pub mod link;
 pub mod markdown;
 pub mod output;

@@ -60,6 +60,18 @@ enum Command {
     /// Create a new article or troubleshooter from a template
     #[command(subcommand)]
     New(NewCommand),
+    /// Print a troubleshooter as a Mermaid flowchart or Graphviz DOT graph
+    #[command(
+        after_help = "Example:\n  waymark graph coex-connection --format dot | dot -Tsvg > coex-connection.svg"
+    )]
+    Graph {
+        /// Slug of the tree (its file name in content/trees/)
+        tree: String,
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: waymark::graph::Format,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a new site with the default theme and example content
     #[command(
         after_help = "Example:\n  waymark init my-help-center && cd my-help-center && waymark serve"
@@ -186,6 +198,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let path = waymark::scaffold::new_tree(&root, &slug, &waymark::scaffold::today())?;
             println!("created {}", path.display());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Graph { tree, format, root } => {
+            let loaded = waymark::site::load(
+                &root,
+                &BuildOptions {
+                    drafts: true,
+                    base_url: None,
+                },
+            )?;
+            let Some(site) = loaded.site else {
+                let report = Report {
+                    diagnostics: loaded.diagnostics,
+                    sources: loaded.sources,
+                    ..Report::default()
+                };
+                print_diagnostics(&report);
+                return Ok(ExitCode::from(1));
+            };
+            match site.tree(&tree) {
+                Some(t) => {
+                    print!("{}", waymark::graph::render(t, format));
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    let near = waymark::diagnostic::suggest(
+                        &tree,
+                        site.trees.iter().map(|t| t.slug.as_str()),
+                    );
+                    let hint = near
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
+                    eprintln!("error: no tree `{tree}` in content/trees/{hint}");
+                    Ok(ExitCode::from(1))
+                }
+            }
         }
         Command::Init { dir } => {
             let files = waymark::scaffold::init(&dir)?;

@@ -416,7 +416,7 @@ impl<'a> Renderer<'a> {
     pub fn related_item(&self, value: &str) -> Option<LinkItem> {
         match link::parse_prefixed(value) {
             Some(link::Target::Tree { slug, node }) => {
-                let tree = self.site.trees.iter().find(|t| t.slug == slug)?;
+                let tree = self.site.tree(&slug)?;
                 let mut item = tree_pages::tree_item(self, tree);
                 if let Some(node) = node {
                     item.url = link::node_url(&self.base_path, &slug, &node);
@@ -430,11 +430,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn article_by_slug(&self, slug: &str) -> Option<LinkItem> {
-        self.site
-            .articles
-            .iter()
-            .find(|a| a.slug == slug)
-            .map(|a| self.article_item(a))
+        self.site.article(slug).map(|a| self.article_item(a))
     }
 
     fn redirect(&self, to: &str) -> anyhow::Result<String> {

@@ -31,6 +31,46 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// Sorted like articles.
     pub trees: Vec<Tree>,
+    article_index: HashMap<String, usize>,
+    tree_index: HashMap<String, usize>,
+}
+
+impl Site {
+    pub fn new(
+        root: PathBuf,
+        config: SiteConfig,
+        articles: Vec<Article>,
+        trees: Vec<Tree>,
+    ) -> Site {
+        let article_index = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.slug.clone(), i))
+            .collect();
+        let tree_index = trees
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.slug.clone(), i))
+            .collect();
+        Site {
+            root,
+            config,
+            articles,
+            trees,
+            article_index,
+            tree_index,
+        }
+    }
+
+    /// The article with this slug, in constant time.
+    pub fn article(&self, slug: &str) -> Option<&Article> {
+        self.article_index.get(slug).map(|&i| &self.articles[i])
+    }
+
+    /// The tree with this slug, in constant time.
+    pub fn tree(&self, slug: &str) -> Option<&Tree> {
+        self.tree_index.get(slug).map(|&i| &self.trees[i])
+    }
 }
 
 /// The result of loading: the site (when `site.yaml` was usable), every
@@ -117,12 +157,7 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
             &b.slug,
         ))
     });
-    loaded.site = Some(Site {
-        root: root.to_path_buf(),
-        config,
-        articles,
-        trees,
-    });
+    loaded.site = Some(Site::new(root.to_path_buf(), config, articles, trees));
     Ok(loaded)
 }
 

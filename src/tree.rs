@@ -29,6 +29,7 @@ pub struct Tree {
     pub start: String,
     /// In file order.
     pub nodes: Vec<Node>,
+    node_index: HashMap<String, usize>,
     pub scenarios: Vec<Scenario>,
 }
 
@@ -111,7 +112,7 @@ pub struct Scenario {
 
 impl Tree {
     pub fn node(&self, id: &str) -> Option<&Node> {
-        self.nodes.iter().find(|n| n.id == id)
+        self.node_index.get(id).map(|&i| &self.nodes[i])
     }
 
     pub fn node_ids(&self) -> impl Iterator<Item = &str> {
@@ -206,6 +207,9 @@ fn count_paths<'a>(
     memo.insert(id, result);
     result
 }
+
+/// Node ids that would collide with other pages of a tree.
+const RESERVED_NODE_IDS: [&str; 1] = ["paths"];
 
 const TREE_KEYS: [&str; 10] = [
     "title",
@@ -446,6 +450,11 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
     let start = r.string(top, "", "start");
     let scenarios = read_scenarios(&mut r, top);
     let start = start.unwrap_or_else(|| nodes.first().map(|n| n.id.clone()).unwrap_or_default());
+    let node_index = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.clone(), i))
+        .collect();
     let tree = Tree {
         slug,
         file: file.to_path_buf(),
@@ -458,6 +467,7 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
         draft,
         start,
         nodes,
+        node_index,
         scenarios,
     };
     check_structure(&tree, &mut r);
@@ -506,7 +516,12 @@ fn read_nodes(r: &mut Reader, top: &Mapping) -> Vec<Node> {
         };
         let path = format!("nodes.{id}");
         let pos = r.index.key(&path);
-        if !crate::config::is_slug(&id) {
+        if RESERVED_NODE_IDS.contains(&id.as_str()) {
+            r.error("E-TREE-NODE-ID", pos, format!("node id `{id}` is reserved"))
+                .help = Some(format!(
+                "`/troubleshoot/<tree>/{id}/` is the all-paths page; rename the node"
+            ));
+        } else if !crate::config::is_slug(&id) {
             r.error(
                 "E-TREE-NODE-ID",
                 pos,

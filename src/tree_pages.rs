@@ -355,14 +355,12 @@ fn kind_class(kind: OutcomeKind) -> &'static str {
 /// A human name for where an exit goes.
 fn exit_title(site: &Site, target: &Target) -> String {
     match target {
-        Target::Article { slug, .. } => site
-            .articles
-            .iter()
-            .find(|a| &a.slug == slug)
-            .map_or(slug.clone(), |a| a.title.clone()),
+        Target::Article { slug, .. } => {
+            site.article(slug).map_or(slug.clone(), |a| a.title.clone())
+        }
         Target::ArticleFile { path, .. } => path.display().to_string(),
         Target::Tree { slug, node } => {
-            let Some(tree) = site.trees.iter().find(|t| &t.slug == slug) else {
+            let Some(tree) = site.tree(slug) else {
                 return slug.clone();
             };
             match node.as_deref().and_then(|n| tree.node(n)) {
@@ -374,17 +372,23 @@ fn exit_title(site: &Site, target: &Target) -> String {
 }
 
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    // Copy unescaped runs whole; this runs for every template variable.
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(entity);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 

@@ -180,3 +180,23 @@ fn yaml_anchors_and_aliases_work() {
     let out = site.run(&["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn graph_prints_mermaid_and_dot() {
+    let site = TestSite::new("basic");
+    let out = site.run(&["graph", "connect"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mermaid = stdout(&out);
+    assert!(mermaid.contains("flowchart TD"));
+    assert!(mermaid.contains("n_start{\"What do you see?\"}"));
+    assert!(mermaid.contains("n_start -->|\"An error about payment\"| n_payment"));
+    assert!(mermaid.contains("n_removed([\"Fix: Remove it and retry\"])"));
+    assert!(mermaid.contains("[[\"article:fix-errors\"]]"));
+    let out = site.run(&["graph", "connect", "--format", "dot"]);
+    let dot = stdout(&out);
+    assert!(dot.starts_with("digraph \"connect\" {"));
+    assert!(dot.contains("\"payment\" -> \"escalate\" [label=\"No\"];"));
+    let out = site.run(&["graph", "conect"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("did you mean `connect`?"));
+}

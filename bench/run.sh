@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Build-time benchmark: waymark vs Hugo on the same generated corpus.
+# Prints median wall time and peak memory of each tool, and their ratios.
+# Usage: bench/run.sh [runs=5] [sizes="1000 10000"]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+gen="$root/../shared/bench/gen_corpus.py"
+runs="${1:-5}"
+sizes="${2:-1000 10000}"
+work="${BENCH_DIR:-/tmp/waymark-bench}"
+# Outputs go to tmpfs by default: this VM's disk (ext4 with discard) makes
+# file-creation times swing by 5x from run to run. BENCH_OUT=/some/disk/dir
+# measures on disk instead.
+out_dir="${BENCH_OUT:-/dev/shm/waymark-bench-out}"
+command -v hugo >/dev/null || { echo "needs hugo: apt-get install -y hugo" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 2; }
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+waymark="$root/target/release/waymark"
+mkdir -p "$work" "$out_dir"
+
+# One timed run into a fresh output folder; prints "seconds max_rss_kb".
+measure() {
+  local out="$1"; shift
+  rm -rf "$out"
+  sync; sleep 2   # let the file system settle after deleting the last output
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || {
+    cat "$work/stderr.txt" >&2; exit 1; }
+  cat "$work/time.txt"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+declare -A wm_time
+printf '%-8s %-8s %10s %12s %10s %12s %8s %8s\n' pages trees "waymark s" "waymark MB" "hugo s" "hugo MB" "time x" "mem x"
+for n in $sizes; do
+  trees=$(( n / 20 ))
+  corpus="$work/corpus-$n"
+  if [ ! -d "$corpus/ours" ]; then
+    python3 "$gen" --pages "$n" --trees "$trees" --out "$corpus" --format ours,hugo >/dev/null
+  fi
+  : > "$work/wm.txt"; : > "$work/hugo.txt"
+  for _ in $(seq "$runs"); do
+    measure "$out_dir/wm" "$waymark" build --root "$corpus/ours" --output "$out_dir/wm" >> "$work/wm.txt"
+    (cd "$corpus/hugo" && measure "$out_dir/hugo" hugo --quiet --destination "$out_dir/hugo") >> "$work/hugo.txt"
+  done
+  wt=$(cut -d' ' -f1 "$work/wm.txt" | median); wm=$(cut -d' ' -f2 "$work/wm.txt" | median)
+  ht=$(cut -d' ' -f1 "$work/hugo.txt" | median); hm=$(cut -d' ' -f2 "$work/hugo.txt" | median)
+  wm_time[$n]=$wt
+  printf '%-8s %-8s %10.2f %12.0f %10.2f %12.0f %8.2f %8.2f\n' "$n" "$trees" "$wt" "$(echo "$wm/1024" | bc -l)" "$ht" "$(echo "$hm/1024" | bc -l)" \
+    "$(echo "$wt/$ht" | bc -l)" "$(echo "$wm/$hm" | bc -l)"
+done
+set -- $sizes
+if [ $# -ge 2 ]; then
+  echo "waymark growth: ${2} pages took $(echo "${wm_time[$2]}/${wm_time[$1]}" | bc -l | cut -c1-5)x the time of ${1} pages ($(( $2 / $1 ))x pages)"
+fi
+echo "(median of $runs runs each into $out_dir; time x and mem x are waymark / hugo)"
+rm -rf "$out_dir"

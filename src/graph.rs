@@ -1,0 +1,129 @@
+//! `waymark graph`: a tree as a Mermaid flowchart or Graphviz DOT, for
+//! authors' docs and reviews.
+
+use std::fmt::Write as _;
+
+use crate::tree::{Next, NodeKind, Tree, exit_name};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Mermaid,
+    Dot,
+}
+
+pub fn render(tree: &Tree, format: Format) -> String {
+    match format {
+        Format::Mermaid => mermaid(tree),
+        Format::Dot => dot(tree),
+    }
+}
+
+fn node_label(tree: &Tree, id: &str) -> String {
+    match tree.node(id).map(|n| &n.kind) {
+        Some(NodeKind::Question { question, .. }) => question.clone(),
+        Some(NodeKind::Outcome { title, outcome, .. }) => format!("{}: {title}", outcome.label()),
+        None => id.to_string(),
+    }
+}
+
+/// Mermaid ids allow letters, digits and underscores only.
+fn mermaid_id(id: &str) -> String {
+    format!("n_{}", id.replace('-', "_"))
+}
+
+fn mermaid_text(text: &str) -> String {
+    text.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+}
+
+fn mermaid(tree: &Tree) -> String {
+    let mut out = format!(
+        "---\ntitle: {}\n---\nflowchart TD\n",
+        mermaid_text(&tree.title)
+    );
+    let mut exits = 0;
+    for node in &tree.nodes {
+        let id = mermaid_id(&node.id);
+        let label = mermaid_text(&node_label(tree, &node.id));
+        match &node.kind {
+            NodeKind::Question { answers, .. } => {
+                let _ = writeln!(out, "    {id}{{\"{label}\"}}");
+                for answer in answers {
+                    let target = match &answer.next {
+                        Next::Node(next) => mermaid_id(next),
+                        Next::Exit(_) => {
+                            exits += 1;
+                            let exit = format!("exit_{exits}");
+                            let _ = writeln!(
+                                out,
+                                "    {exit}[[\"{}\"]]",
+                                mermaid_text(&exit_name(&answer.next))
+                            );
+                            exit
+                        }
+                    };
+                    let _ = writeln!(
+                        out,
+                        "    {id} -->|\"{}\"| {target}",
+                        mermaid_text(&answer.label)
+                    );
+                }
+            }
+            NodeKind::Outcome { .. } => {
+                let _ = writeln!(out, "    {id}([\"{label}\"])");
+            }
+        }
+    }
+    out
+}
+
+fn dot_text(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn dot(tree: &Tree) -> String {
+    let mut out = format!(
+        "digraph \"{}\" {{\n    label=\"{}\";\n    rankdir=TB;\n    node [fontname=\"sans-serif\"];\n",
+        dot_text(&tree.slug),
+        dot_text(&tree.title)
+    );
+    for node in &tree.nodes {
+        let shape = match node.kind {
+            NodeKind::Question { .. } => "box",
+            NodeKind::Outcome { .. } => "ellipse",
+        };
+        let _ = writeln!(
+            out,
+            "    \"{}\" [shape={shape}, label=\"{}\"];",
+            dot_text(&node.id),
+            dot_text(&node_label(tree, &node.id))
+        );
+    }
+    for node in &tree.nodes {
+        let NodeKind::Question { answers, .. } = &node.kind else {
+            continue;
+        };
+        for answer in answers {
+            let target = match &answer.next {
+                Next::Node(next) => next.clone(),
+                Next::Exit(_) => {
+                    let exit = exit_name(&answer.next);
+                    let _ = writeln!(out, "    \"{}\" [shape=note];", dot_text(&exit));
+                    exit
+                }
+            };
+            let _ = writeln!(
+                out,
+                "    \"{}\" -> \"{}\" [label=\"{}\"];",
+                dot_text(&node.id),
+                dot_text(&target),
+                dot_text(&answer.label)
+            );
+        }
+    }
+    out.push_str("}\n");
+    out
+}
