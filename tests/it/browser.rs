@@ -1,0 +1,55 @@
+//! Browser tests: the CoEx help center served by `waymark serve` on
+//! 127.0.0.1, driven in Debian's headless Chromium by
+//! `tests/browser/run.mjs` (playwright-core + axe-core, installed by
+//! `bash .ci/setup`).
+
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+#[test]
+fn coex_help_center_in_headless_chromium() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let suite = repo.join("tests/browser");
+    assert!(
+        suite.join("node_modules/playwright-core").is_dir()
+            && Path::new("/usr/bin/chromium").exists(),
+        "browser tests need Chromium and tests/browser/node_modules: run `bash .ci/setup` first"
+    );
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("serve")
+        .arg("--root")
+        .arg(repo)
+        .args(["--port", "0", "--output"])
+        .arg(out.path().join("site"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start waymark serve");
+    let mut line = String::new();
+    let stdout = server.stdout.take().expect("stdout");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("serve output");
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no URL in serve output: {line}"))
+        .to_string();
+    let result = Command::new("node")
+        .arg(suite.join("run.mjs"))
+        .arg(&url)
+        .current_dir(&suite)
+        .output()
+        .expect("run node");
+    let _ = server.kill();
+    let _ = server.wait();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    println!("{report}");
+    assert!(result.status.success(), "browser tests failed:\n{report}");
+}
