@@ -71,6 +71,7 @@ fn run(root: &Path, output: Option<&Path>, options: &BuildOptions) -> anyhow::Re
         return Ok(finish(report));
     };
     report.diagnostics.extend(validate::validate(&site));
+    add_cited_sources(root, &mut report);
     report.tree_stats = site
         .trees
         .iter()
@@ -92,6 +93,18 @@ fn run(root: &Path, output: Option<&Path>, options: &BuildOptions) -> anyhow::Re
         }
     }
     Ok(finish(report))
+}
+
+/// Loading keeps only the sources of files with load diagnostics (a large
+/// site's text would double peak memory); read the other cited ones now.
+fn add_cited_sources(root: &Path, report: &mut Report) {
+    for d in &report.diagnostics {
+        if !report.sources.contains_key(&d.file)
+            && let Ok(text) = std::fs::read_to_string(root.join(&d.file))
+        {
+            report.sources.insert(d.file.clone(), text);
+        }
+    }
 }
 
 fn finish(mut report: Report) -> Report {

@@ -9,6 +9,11 @@ use clap::{Parser, Subcommand};
 use waymark::diagnostic::Severity;
 use waymark::{BuildOptions, Report};
 
+// Rendering thousands of pages is allocation-heavy; mimalloc measured
+// faster than the system allocator on the 10,000-article benchmark.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "waymark",

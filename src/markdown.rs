@@ -34,8 +34,6 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     pub heading_ids: Vec<String>,
     pub links: Vec<FoundLink>,
-    /// Text without markup, for search and excerpts.
-    pub text: String,
     pub images_without_alt: Vec<Pos>,
 }
 
@@ -144,11 +142,6 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 let text = html.clone();
                 events[i].0 = Event::Text(text);
             }
-            Event::Text(text) | Event::Code(text) => {
-                out.text.push_str(text);
-                out.text.push(' ');
-            }
-            Event::SoftBreak | Event::HardBreak => out.text.push(' '),
             _ => {}
         }
         i += 1;

@@ -113,10 +113,11 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         .collect();
     let mut articles = Vec::new();
     for (file, (text, (article, diagnostics))) in article_files.into_iter().zip(results) {
-        loaded.diagnostics.extend(diagnostics);
-        if let Some(text) = text {
+        // Keep a source only to show snippets of its diagnostics.
+        if let Some(text) = text.filter(|_| !diagnostics.is_empty()) {
             loaded.sources.insert(file, text);
         }
+        loaded.diagnostics.extend(diagnostics);
         articles.extend(article.filter(|a| options.drafts || !a.draft));
     }
 
@@ -127,10 +128,10 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         .collect();
     let mut trees = Vec::new();
     for (file, (text, (tree, diagnostics))) in tree_files.into_iter().zip(results) {
-        loaded.diagnostics.extend(diagnostics);
-        if let Some(text) = text {
+        if let Some(text) = text.filter(|_| !diagnostics.is_empty()) {
             loaded.sources.insert(file, text);
         }
+        loaded.diagnostics.extend(diagnostics);
         trees.extend(tree.filter(|t| options.drafts || !t.draft));
     }
 
