@@ -13,6 +13,7 @@ pub mod graph;
 pub mod link;
 pub mod markdown;
 pub mod output;
+pub mod preview;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
@@ -52,15 +53,35 @@ impl Report {
 /// Loads and validates the site at `root`, then renders it without
 /// writing anything, so template errors surface too.
 pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    run(root, None, options)
+    run(root, Target::Discard, options).map(|(report, _)| report)
 }
 
 /// Builds the site at `root` into `output`, replacing it only on success.
 pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    run(root, Some(output), options)
+    run(root, Target::Folder(output), options).map(|(report, _)| report)
 }
 
-fn run(root: &Path, output: Option<&Path>, options: &BuildOptions) -> anyhow::Result<Report> {
+/// Builds the site into memory (the dev server diffs it against what it
+/// wrote last); `None` when there were errors.
+pub fn build_in_memory(
+    root: &Path,
+    options: &BuildOptions,
+) -> anyhow::Result<(Report, Option<Vec<output::OutputFile>>)> {
+    run(root, Target::Memory, options)
+}
+
+/// Where rendered files go.
+enum Target<'a> {
+    Discard,
+    Folder(&'a Path),
+    Memory,
+}
+
+fn run(
+    root: &Path,
+    target: Target,
+    options: &BuildOptions,
+) -> anyhow::Result<(Report, Option<Vec<output::OutputFile>>)> {
     let loaded = site::load(root, options)?;
     let mut report = Report {
         diagnostics: loaded.diagnostics,
@@ -68,7 +89,7 @@ fn run(root: &Path, output: Option<&Path>, options: &BuildOptions) -> anyhow::Re
         ..Report::default()
     };
     let Some(site) = loaded.site else {
-        return Ok(finish(report));
+        return Ok((finish(report), None));
     };
     report.diagnostics.extend(validate::validate(&site));
     add_cited_sources(root, &mut report);
@@ -78,21 +99,37 @@ fn run(root: &Path, output: Option<&Path>, options: &BuildOptions) -> anyhow::Re
         .map(|t| (t.slug.clone(), t.stats()))
         .collect();
     if report.has_errors() {
-        return Ok(finish(report));
+        return Ok((finish(report), None));
     }
     let theme = theme::Theme::load(root, &site.config.theme)?;
     let renderer = render::Renderer::new(&site, &theme);
-    match output {
-        None => {
+    let mut files = None;
+    match target {
+        Target::Discard => {
             report.files = renderer.render_all(&|_| Ok(()))?;
         }
-        Some(dir) => {
+        Target::Folder(dir) => {
             let staging = output::Staging::begin(root, dir)?;
             report.files = renderer.render_all(&|file| staging.write(&file))?;
             report.output = Some(staging.commit()?);
         }
+        Target::Memory => {
+            let collected = std::sync::Mutex::new(Vec::new());
+            report.files = renderer.render_all(&|file| {
+                collected
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+                    .push(file);
+                Ok(())
+            })?;
+            let mut all = collected
+                .into_inner()
+                .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+            all.sort_by(|a, b| a.path.cmp(&b.path));
+            files = Some(all);
+        }
     }
-    Ok(finish(report))
+    Ok((finish(report), files))
 }
 
 /// Loading keeps only the sources of files with load diagnostics (a large

@@ -2,7 +2,7 @@
 //! exit code (0 ok, 1 content errors, 2 usage or I/O errors).
 
 use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -269,14 +269,75 @@ fn serve(
         drafts: site.drafts,
         base_url: Some(url.clone()),
     };
-    let report = waymark::build(&site.root, &output, &options)?;
-    print_diagnostics(&report);
-    if report.has_errors() {
-        return Ok(ExitCode::from(1));
+    let mut preview = waymark::preview::Preview::new(&site.root, &output, options);
+    let live = std::sync::Arc::new(waymark::serve::Live::default());
+    // A failed first build still serves whatever good site is on disk.
+    let first = preview.rebuild()?;
+    print_diagnostics(&first.report);
+    if first.changed.is_none() {
+        live.failed(&diagnostics_text(&first.report), &first.report.diagnostics);
+        std::fs::create_dir_all(&output)?;
     }
     println!("serving {} on {url} (Ctrl-C to stop)", output.display());
-    waymark::serve::run(server, Path::new(&output), 8)?;
+    let root = output.clone();
+    let server_live = live.clone();
+    std::thread::spawn(move || waymark::serve::run(server, &root, 8, Some(server_live)));
+    waymark::preview::watch(&site.root, &output, |changed| {
+        let what = changed
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        match preview.rebuild() {
+            Ok(rebuild) => match rebuild.changed {
+                Some(paths) => {
+                    let css_only = changed
+                        .iter()
+                        .all(|p| p.extension().is_some_and(|e| e == "css"));
+                    let urls: Vec<String> = paths
+                        .iter()
+                        .map(|p| waymark::preview::url_of("/", p))
+                        .collect();
+                    say(&format!(
+                        "rebuilt after {what}: {} files changed in {} ms",
+                        paths.len(),
+                        rebuild.millis
+                    ));
+                    print_diagnostics(&rebuild.report);
+                    live.reloaded(&urls, css_only);
+                }
+                None => {
+                    print_diagnostics(&rebuild.report);
+                    eprintln!("rebuild after {what} failed; still serving the last good site");
+                    live.failed(
+                        &diagnostics_text(&rebuild.report),
+                        &rebuild.report.diagnostics,
+                    );
+                }
+            },
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                live.failed(&format!("error: {e:#}"), &[]);
+            }
+        }
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a status line; a closed terminal must not stop the server.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// Diagnostics as the terminal shows them, without colour.
+fn diagnostics_text(report: &Report) -> String {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| d.render(report.sources.get(&d.file).map(String::as_str)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn print_diagnostics(report: &Report) {

@@ -1,8 +1,9 @@
 //! `waymark serve`: builds the site, then serves the output folder over
 //! HTTP on loopback. Never reads outside the output folder.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::{Context as _, bail};
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
@@ -29,19 +30,110 @@ pub fn bind(bind: &str, port: u16) -> anyhow::Result<(Server, u16)> {
     Ok((server, port))
 }
 
-/// Answers requests from `root` until the process ends.
-pub fn run(server: Server, root: &Path, threads: usize) -> anyhow::Result<()> {
+/// Open pages of the live preview, and the build error they should show.
+#[derive(Default)]
+pub struct Live {
+    clients: Mutex<Vec<mpsc::Sender<String>>>,
+    error: Mutex<Option<String>>,
+}
+
+impl Live {
+    /// Tells every open page about a successful rebuild.
+    pub fn reloaded(&self, changed_urls: &[String], css_only: bool) {
+        if let Ok(mut error) = self.error.lock() {
+            *error = None;
+        }
+        self.broadcast(&sse("build-ok", "{}"));
+        let data = serde_json::json!({ "paths": changed_urls, "css_only": css_only });
+        self.broadcast(&sse("reload", &data.to_string()));
+    }
+
+    /// Shows `text` (the same diagnostics as the terminal) on every open page.
+    pub fn failed(&self, text: &str, diagnostics: &[crate::diagnostic::Diagnostic]) {
+        let data = serde_json::json!({ "text": text, "diagnostics": diagnostics }).to_string();
+        if let Ok(mut error) = self.error.lock() {
+            *error = Some(data.clone());
+        }
+        self.broadcast(&sse("build-error", &data));
+    }
+
+    fn broadcast(&self, message: &str) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(message.to_string()).is_ok());
+        }
+    }
+
+    fn subscribe(&self) -> mpsc::Receiver<String> {
+        let (sender, receiver) = mpsc::channel();
+        if let Ok(error) = self.error.lock()
+            && let Some(data) = error.as_ref()
+        {
+            let _ = sender.send(sse("build-error", data));
+        }
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.push(sender);
+        }
+        receiver
+    }
+}
+
+fn sse(event: &str, data: &str) -> String {
+    format!("event: {event}\ndata: {data}\n\n")
+}
+
+/// Streams events to one page until it goes away. tiny_http buffers
+/// response bodies, so the stream writes raw HTTP and flushes per event.
+fn stream_events(request: Request, events: mpsc::Receiver<String>) {
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let message = match events.recv_timeout(std::time::Duration::from_secs(15)) {
+            Ok(message) => message,
+            // A comment line keeps the connection alive and finds closed pages.
+            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+const LIVERELOAD_JS: &str = include_str!("livereload.js");
+const LIVERELOAD_CSS: &str = include_str!("livereload.css");
+const LIVERELOAD_TAG: &str = "<script src=\"/__waymark/livereload.js\" defer></script>";
+
+/// Answers requests from `root` until the process ends. With `live`,
+/// pages get the live-reload script and `/__waymark/` endpoints exist.
+pub fn run(
+    server: Server,
+    root: &Path,
+    threads: usize,
+    live: Option<Arc<Live>>,
+) -> anyhow::Result<()> {
     let root = root
         .canonicalize()
         .with_context(|| format!("cannot open `{}`", root.display()))?;
-    let server = std::sync::Arc::new(server);
+    let server = Arc::new(server);
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             let server = server.clone();
             let root = root.clone();
+            let live = live.clone();
             scope.spawn(move || {
                 while let Ok(request) = server.recv() {
-                    let _ = respond(request, &root);
+                    let _ = respond(request, &root, live.as_ref());
                 }
             });
         }
@@ -49,12 +141,17 @@ pub fn run(server: Server, root: &Path, threads: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn respond(request: Request, root: &Path) -> std::io::Result<()> {
+fn respond(request: Request, root: &Path, live: Option<&Arc<Live>>) -> std::io::Result<()> {
     if !matches!(request.method(), Method::Get | Method::Head) {
         return request.respond(Response::from_string("method not allowed").with_status_code(405));
     }
     let head = *request.method() == Method::Head;
     let url = request.url().to_string();
+    if let Some(live) = live
+        && let Some(endpoint) = url.strip_prefix("/__waymark/")
+    {
+        return respond_live(request, endpoint, live);
+    }
     let resolved = match resolve(root, &url) {
         Resolved::File(path) => path,
         Resolved::Redirect(to) => {
@@ -65,13 +162,39 @@ fn respond(request: Request, root: &Path) -> std::io::Result<()> {
             return request.respond(Response::from_string("bad request").with_status_code(400));
         }
         Resolved::NotFound => {
-            return send_file(request, &root.join("404.html"), 404, head);
+            return send_file(request, &root.join("404.html"), 404, head, live.is_some());
         }
     };
-    send_file(request, &resolved, 200, head)
+    send_file(request, &resolved, 200, head, live.is_some())
 }
 
-fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io::Result<()> {
+fn respond_live(request: Request, endpoint: &str, live: &Arc<Live>) -> std::io::Result<()> {
+    let text = |body: &'static str, kind: &str| {
+        Response::from_string(body)
+            .with_header(header("Content-Type", kind))
+            .with_header(header("Cache-Control", "no-cache"))
+    };
+    match endpoint.split('?').next().unwrap_or("") {
+        "livereload.js" => request.respond(text(LIVERELOAD_JS, "text/javascript; charset=utf-8")),
+        "livereload.css" => request.respond(text(LIVERELOAD_CSS, "text/css; charset=utf-8")),
+        "events" => {
+            // Each page holds its stream open: give it its own thread so
+            // open tabs never starve the workers serving files.
+            let events = live.subscribe();
+            std::thread::spawn(move || stream_events(request, events));
+            Ok(())
+        }
+        _ => request.respond(Response::from_string("not found").with_status_code(404)),
+    }
+}
+
+fn send_file(
+    request: Request,
+    path: &Path,
+    status: u16,
+    head: bool,
+    live: bool,
+) -> std::io::Result<()> {
     let Ok(meta) = std::fs::metadata(path) else {
         return request.respond(Response::from_string("not found").with_status_code(404));
     };
@@ -80,7 +203,12 @@ fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io:
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    let etag = format!("\"{:x}-{:x}\"", meta.len(), modified);
+    let etag = format!(
+        "\"{:x}-{:x}{}\"",
+        meta.len(),
+        modified,
+        if live { "-live" } else { "" }
+    );
     let not_modified = status == 200
         && request.headers().iter().any(|h| {
             h.field.equiv("If-None-Match") && h.value.as_str().split(',').any(|v| v.trim() == etag)
@@ -100,10 +228,21 @@ fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io:
         return request.respond(response);
     }
     let mut bytes = Vec::new();
-    if !head {
+    let inject = live && path.extension().is_some_and(|e| e == "html");
+    if !head || inject {
         std::fs::File::open(path)?.read_to_end(&mut bytes)?;
     }
-    let len = meta.len() as usize;
+    if inject {
+        bytes = inject_live_reload(bytes);
+    }
+    let len = if inject {
+        bytes.len()
+    } else {
+        meta.len() as usize
+    };
+    if head {
+        bytes.clear();
+    }
     let mut response = Response::new(
         StatusCode(status),
         Vec::new(),
@@ -115,6 +254,16 @@ fn send_file(request: Request, path: &Path, status: u16, head: bool) -> std::io:
         response.add_header(h);
     }
     request.respond(response)
+}
+
+/// Adds the live-reload script before `</head>` (or at the end).
+fn inject_live_reload(mut html: Vec<u8>) -> Vec<u8> {
+    let at = html
+        .windows(7)
+        .position(|w| w.eq_ignore_ascii_case(b"</head>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, LIVERELOAD_TAG.bytes());
+    html
 }
 
 fn header(name: &str, value: &str) -> Header {

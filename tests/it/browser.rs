@@ -53,3 +53,32 @@ fn coex_help_center_in_headless_chromium() {
     println!("{report}");
     assert!(result.status.success(), "browser tests failed:\n{report}");
 }
+
+#[test]
+fn live_reload_in_headless_chromium() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let suite = repo.join("tests/browser");
+    assert!(
+        suite.join("node_modules/playwright-core").is_dir(),
+        "browser tests need tests/browser/node_modules: run `bash .ci/setup` first"
+    );
+    let server = crate::serve::start("basic");
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let result = Command::new("node")
+        .arg(suite.join("live.mjs"))
+        .arg(&url)
+        .arg(server.site.root())
+        .current_dir(&suite)
+        .output()
+        .expect("run node");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    println!("{report}");
+    assert!(
+        result.status.success(),
+        "live reload browser tests failed:\n{report}"
+    );
+}

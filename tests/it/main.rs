@@ -5,5 +5,6 @@ mod build;
 mod cli;
 mod errors;
 mod harness;
+mod live;
 mod serve;
 mod trees;

@@ -10,7 +10,7 @@ use crate::harness::TestSite;
 pub struct Server {
     child: Child,
     pub port: u16,
-    _site: TestSite,
+    pub site: TestSite,
 }
 
 impl Drop for Server {
@@ -31,21 +31,18 @@ pub fn start(fixture: &str) -> Server {
         .spawn()
         .expect("start serve");
     let stdout = child.stdout.take().expect("stdout");
+    let mut reader = BufReader::new(stdout);
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read serve output");
+    reader.read_line(&mut line).expect("read serve output");
+    // Keep reading, as a terminal would: serve reports every rebuild.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     let port = line
         .split("http://127.0.0.1:")
         .nth(1)
         .and_then(|rest| rest.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no URL in serve output: {line}"));
-    Server {
-        child,
-        port,
-        _site: site,
-    }
+    Server { child, port, site }
 }
 
 pub struct HttpResponse {
@@ -196,9 +193,9 @@ fn refuses_every_traversal_form() {
 #[test]
 fn refuses_symlinks_that_leave_the_output() {
     let server = start("basic");
-    let public = server._site.path("public");
+    let public = server.site.path("public");
     #[cfg(unix)]
-    std::os::unix::fs::symlink(server._site.path("site.yaml"), public.join("leak.txt"))
+    std::os::unix::fs::symlink(server.site.path("site.yaml"), public.join("leak.txt"))
         .expect("symlink");
     let r = request(server.port, "GET", "/leak.txt", &[]);
     assert_eq!(r.status, 404);

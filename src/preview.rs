@@ -1,0 +1,292 @@
+//! Live preview for `waymark serve`: watch the sources, rebuild on change,
+//! write only the files whose bytes changed, and report what changed so
+//! open pages can reload. A failed rebuild writes nothing: the last good
+//! site stays on disk and on screen.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+use crate::output::{OutputFile, Staging};
+use crate::{BuildOptions, Report};
+
+/// What the output folder holds, so rebuilds touch only what changed.
+pub struct Preview {
+    root: PathBuf,
+    output: PathBuf,
+    options: BuildOptions,
+    /// Output path → fingerprint of the bytes last written; empty until
+    /// the first good build.
+    written: HashMap<String, u64>,
+}
+
+/// The result of one rebuild.
+pub struct Rebuild {
+    pub report: Report,
+    /// Output paths written or removed; `None` when the build failed.
+    pub changed: Option<Vec<String>>,
+    pub millis: u128,
+}
+
+impl Preview {
+    pub fn new(root: &Path, output: &Path, options: BuildOptions) -> Preview {
+        Preview {
+            root: root.to_path_buf(),
+            output: output.to_path_buf(),
+            options,
+            written: HashMap::new(),
+        }
+    }
+
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// Rebuilds the whole site in memory and brings the output up to date.
+    pub fn rebuild(&mut self) -> anyhow::Result<Rebuild> {
+        let started = Instant::now();
+        let (report, files) = crate::build_in_memory(&self.root, &self.options)?;
+        let Some(files) = files else {
+            return Ok(Rebuild {
+                report,
+                changed: None,
+                millis: started.elapsed().as_millis(),
+            });
+        };
+        let changed = if self.written.is_empty() {
+            self.replace_all(&files)?
+        } else {
+            self.update(&files)?
+        };
+        Ok(Rebuild {
+            report,
+            changed: Some(changed),
+            millis: started.elapsed().as_millis(),
+        })
+    }
+
+    /// The first good build replaces the folder atomically, so nothing
+    /// stale from earlier builds survives.
+    fn replace_all(&mut self, files: &[OutputFile]) -> anyhow::Result<Vec<String>> {
+        let staging = Staging::begin(&self.root, &self.output)?;
+        for file in files {
+            staging.write(file)?;
+        }
+        staging.commit()?;
+        self.written = files
+            .iter()
+            .map(|f| (f.path.clone(), fingerprint(&f.bytes)))
+            .collect();
+        Ok(files.iter().map(|f| f.path.clone()).collect())
+    }
+
+    fn update(&mut self, files: &[OutputFile]) -> anyhow::Result<Vec<String>> {
+        let mut changed = Vec::new();
+        let mut now = HashMap::with_capacity(files.len());
+        for file in files {
+            let hash = fingerprint(&file.bytes);
+            now.insert(file.path.clone(), hash);
+            if self.written.get(&file.path) != Some(&hash) {
+                write_in_place(&self.output, file)?;
+                changed.push(file.path.clone());
+            }
+        }
+        for gone in self.written.keys().filter(|p| !now.contains_key(*p)) {
+            remove_in_place(&self.output, gone);
+            changed.push(gone.clone());
+        }
+        changed.sort();
+        self.written = now;
+        Ok(changed)
+    }
+}
+
+fn write_in_place(output: &Path, file: &OutputFile) -> anyhow::Result<()> {
+    let path = output.join(&file.path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    }
+    // Write then rename, so the server never reads a half-written file.
+    let temp = path.with_extension("waymark-partial");
+    std::fs::write(&temp, &file.bytes)
+        .with_context(|| format!("failed to write `{}`", temp.display()))?;
+    std::fs::rename(&temp, &path).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+fn remove_in_place(output: &Path, rel: &str) {
+    let path = output.join(rel);
+    let _ = std::fs::remove_file(&path);
+    // Prune folders left empty (a deleted article's `articles/<slug>/`).
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != output) {
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// `articles/x/index.html` → `/articles/x/`; other files keep their name.
+pub fn url_of(base_path: &str, output_path: &str) -> String {
+    let trimmed = output_path
+        .strip_suffix("index.html")
+        .unwrap_or(output_path);
+    format!("{base_path}{trimmed}")
+}
+
+/// The folders and files whose changes trigger a rebuild.
+pub fn watched_paths(root: &Path) -> Vec<PathBuf> {
+    ["content", "static", "templates", "themes", "site.yaml"]
+        .iter()
+        .map(|p| root.join(p))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Watches the site and calls `on_change` with the changed source files,
+/// once per burst of events (an editor's save is often several).
+pub fn watch(
+    root: &Path,
+    output: &Path,
+    mut on_change: impl FnMut(Vec<PathBuf>),
+) -> anyhow::Result<()> {
+    use notify::{RecursiveMode, Watcher as _};
+    // Events carry absolute paths; compare them with an absolute root.
+    let root = &root
+        .canonicalize()
+        .with_context(|| format!("cannot open `{}`", root.display()))?;
+    let (sender, events) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(sender).context("cannot watch files")?;
+    let mut watching = std::collections::HashSet::new();
+    for path in watched_paths(root) {
+        watcher
+            .watch(&path, RecursiveMode::Recursive)
+            .with_context(|| format!("cannot watch `{}`", path.display()))?;
+        watching.insert(path);
+    }
+    // New top-level folders (a first `static/`) and site.yaml replaced by rename.
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .context("cannot watch the site folder")?;
+    let output = output
+        .canonicalize()
+        .unwrap_or_else(|_| output.to_path_buf());
+    loop {
+        let Ok(first) = events.recv() else {
+            return Ok(());
+        };
+        let mut changed = Vec::new();
+        collect(first, root, &output, &mut changed);
+        let burst_start = Instant::now();
+        while burst_start.elapsed() < Duration::from_millis(300) {
+            match events.recv_timeout(Duration::from_millis(30)) {
+                Ok(event) => collect(event, root, &output, &mut changed),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        // A folder created after start (a first `static/`) is watched from now on.
+        for path in watched_paths(root) {
+            if path.is_dir()
+                && !watching.contains(&path)
+                && watcher.watch(&path, RecursiveMode::Recursive).is_ok()
+            {
+                watching.insert(path);
+            }
+        }
+        if !changed.is_empty() {
+            on_change(changed);
+        }
+    }
+}
+
+fn collect(
+    event: notify::Result<notify::Event>,
+    root: &Path,
+    output: &Path,
+    into: &mut Vec<PathBuf>,
+) {
+    let Ok(event) = event else { return };
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return;
+    }
+    for path in event.paths {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        if is_relevant(&rel, &path, output) {
+            into.push(rel);
+        }
+    }
+}
+
+/// Skips the output itself, build temporaries and editors' scratch files.
+fn is_relevant(rel: &Path, absolute: &Path, output: &Path) -> bool {
+    if absolute.starts_with(output) {
+        return false;
+    }
+    let Some(first) = rel.components().next() else {
+        return false;
+    };
+    let top = first.as_os_str().to_string_lossy();
+    if !["content", "static", "templates", "themes", "site.yaml"].contains(&top.as_ref()) {
+        return false;
+    }
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !(name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_of_output_paths() {
+        assert_eq!(url_of("/", "articles/x/index.html"), "/articles/x/");
+        assert_eq!(url_of("/", "index.html"), "/");
+        assert_eq!(url_of("/", "style.css"), "/style.css");
+    }
+
+    #[test]
+    fn ignores_output_and_scratch_files() {
+        let out = Path::new("/site/public");
+        assert!(is_relevant(
+            Path::new("content/articles/a.md"),
+            Path::new("/site/content/articles/a.md"),
+            out
+        ));
+        assert!(!is_relevant(
+            Path::new("public/index.html"),
+            Path::new("/site/public/index.html"),
+            out
+        ));
+        assert!(!is_relevant(
+            Path::new("content/.a.md.swp"),
+            Path::new("/site/content/.a.md.swp"),
+            out
+        ));
+        assert!(!is_relevant(
+            Path::new(".public.waymark-tmp-1/x"),
+            Path::new("/site/.public.waymark-tmp-1/x"),
+            out
+        ));
+    }
+}

@@ -1,0 +1,186 @@
+//! Live preview over real HTTP: edits are rebuilt and announced, broken
+//! edits keep the last good site and report the error, and the output of
+//! a series of edits equals a fresh build.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::TcpStream;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::harness::files;
+use crate::serve::{Server, request, start};
+
+/// Collects server-sent events (`event` name, `data`) on a thread.
+fn subscribe(port: u16) -> mpsc::Receiver<(String, String)> {
+    let (sender, receiver) = mpsc::channel();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .write_all(b"GET /__waymark/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("send");
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { return };
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            } else if let Some(data) = line.strip_prefix("data: ")
+                && sender.send((event.clone(), data.to_string())).is_err()
+            {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
+/// Waits for an event named `name`, skipping others.
+fn wait_for(events: &mpsc::Receiver<(String, String)>, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match events.recv_timeout(left) {
+            Ok((event, data)) if event == name => return data,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("no `{name}` event within 10 s");
+}
+
+fn body(server: &Server, path: &str) -> String {
+    String::from_utf8_lossy(&request(server.port, "GET", path, &[]).body).into_owned()
+}
+
+#[test]
+fn pages_get_the_live_reload_script_but_built_files_do_not() {
+    let server = start("basic");
+    assert!(
+        body(&server, "/articles/second/")
+            .contains("<script src=\"/__waymark/livereload.js\" defer></script>")
+    );
+    let js = request(server.port, "GET", "/__waymark/livereload.js", &[]);
+    assert_eq!(js.status, 200);
+    assert!(
+        js.header("Content-Type")
+            .is_some_and(|t| t.starts_with("text/javascript"))
+    );
+    let on_disk = std::fs::read_to_string(server.site.path("public/articles/second/index.html"))
+        .expect("read");
+    assert!(!on_disk.contains("livereload"));
+}
+
+#[test]
+fn an_edit_is_rebuilt_served_and_announced() {
+    let server = start("basic");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    server.site.write(
+        "content/articles/getting-started/second.md",
+        "---\ntitle: Second article\ndescription: Comes after the welcome.\norder: 20\n---\nFreshly edited text.\n",
+    );
+    let data = wait_for(&events, "reload");
+    assert!(data.contains("\"/articles/second/\""), "{data}");
+    assert!(body(&server, "/articles/second/").contains("Freshly edited text."));
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
+    let server = start("basic");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let before = body(&server, "/articles/second/");
+    server.site.write(
+        "content/articles/getting-started/second.md",
+        "---\ntitle: [oops\ndescription: x\n---\nBroken.\n",
+    );
+    let data = wait_for(&events, "build-error");
+    let error: serde_json::Value = serde_json::from_str(&data).expect("json");
+    let first = &error["diagnostics"][0];
+    assert_eq!(first["file"], "content/articles/getting-started/second.md");
+    assert_eq!(first["pos"]["line"], 2);
+    assert!(
+        error["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("second.md:2:8")),
+        "{data}"
+    );
+    assert_eq!(
+        body(&server, "/articles/second/"),
+        before,
+        "the last good page is still served"
+    );
+    // A page opened now learns about the error at once.
+    let late = subscribe(server.port);
+    wait_for(&late, "build-error");
+    server.site.write(
+        "content/articles/getting-started/second.md",
+        "---\ntitle: Second article\ndescription: Fixed.\n---\nRecovered.\n",
+    );
+    wait_for(&events, "build-ok");
+    assert!(body(&server, "/articles/second/").contains("Recovered."));
+}
+
+#[test]
+fn after_a_series_of_edits_the_output_equals_a_fresh_build() {
+    let server = start("basic");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let site = &server.site;
+    let edits: Vec<Box<dyn Fn()>> = vec![
+        Box::new(|| {
+            site.write(
+                "content/articles/fixes/added.md",
+                "---\ntitle: Added\ndescription: New.\n---\nHello.\n",
+            )
+        }),
+        Box::new(|| {
+            site.write("content/articles/fixes/fix-errors.md", "---\ntitle: Fix errors now\ndescription: Changed.\n---\n## First step\n\n## Second step\n")
+        }),
+        Box::new(|| {
+            std::fs::rename(
+                site.path("content/articles/fixes/added.md"),
+                site.path("content/articles/fixes/renamed.md"),
+            )
+            .expect("rename")
+        }),
+        Box::new(|| {
+            std::fs::remove_file(site.path("content/articles/getting-started/second.md"))
+                .expect("delete")
+        }),
+        Box::new(|| {
+            site.write("content/trees/extra.yaml", "title: Extra\ndescription: D\ncategory: fixes\nnodes:\n  q:\n    question: Q?\n    answers:\n      - label: A\n        next: done\n  done:\n    title: Done\n    outcome: fix\n    body: ok\n")
+        }),
+        Box::new(|| {
+            std::fs::rename(
+                site.path("content/trees/extra.yaml"),
+                site.path("content/trees/extra-renamed.yaml"),
+            )
+            .expect("rename")
+        }),
+        Box::new(|| {
+            std::fs::remove_file(site.path("content/trees/extra-renamed.yaml")).expect("delete")
+        }),
+    ];
+    for edit in &edits {
+        edit();
+        wait_for(&events, "reload");
+    }
+    let fresh = tempfile::tempdir().expect("temp dir");
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["build", "--base-url", &url, "--output"])
+        .arg(fresh.path().join("site"))
+        .current_dir(site.root())
+        .output()
+        .expect("build");
+    assert!(out.status.success());
+    let served = site.path("public");
+    let expected = fresh.path().join("site");
+    assert_eq!(files(&served), files(&expected));
+    for f in files(&expected) {
+        assert_eq!(
+            std::fs::read(served.join(&f)).ok(),
+            std::fs::read(expected.join(&f)).ok(),
+            "{f} differs"
+        );
+    }
+}
