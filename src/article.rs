@@ -54,11 +54,18 @@ pub struct Article {
     pub draft: bool,
     pub aliases: Vec<Located<String>>,
     pub related: Vec<Located<String>>,
+    /// Rendered body; its plain-text sections are moved into `search`.
     pub body: Rendered,
+    pub search: Vec<crate::search::SearchSection>,
 }
 
 /// Reads one article; `None` when it has errors that stop further checks.
-pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Article>, Vec<Diagnostic>) {
+pub fn load(
+    file: &Path,
+    text: &str,
+    settings: &Settings,
+    indexer: &crate::search::Indexer,
+) -> (Option<Article>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = match split_front_matter(text) {
         Ok(split) => split,
@@ -136,7 +143,11 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Article>, V
         first_line: split.body_line,
         indent: 0,
     };
-    let body = markdown::render(split.body, origin, settings);
+    let mut body = markdown::render(split.body, origin, settings);
+    // Keep only what search needs of the text, not the text itself.
+    let sections = std::mem::take(&mut body.sections);
+    let search = indexer.article_sections(&fm.title, &fm.description, &fm.tags, &sections);
+    drop(sections);
     let locate_list = |key: &str, values: Vec<String>| -> Vec<Located<String>> {
         values
             .into_iter()
@@ -161,6 +172,7 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Article>, V
         aliases: locate_list("aliases", fm.aliases),
         related: locate_list("related", fm.related),
         body,
+        search,
     };
     (Some(article), diagnostics)
 }
@@ -204,11 +216,9 @@ mod tests {
     #[test]
     fn loads_front_matter_and_body() {
         let text = "---\ntitle: T\ndescription: D\ntags: [a]\nrelated:\n  - other\n---\n## Hi\n";
-        let (article, diags) = load(
-            Path::new("content/articles/basics/my-page.md"),
-            text,
-            &settings(),
-        );
+        let indexer = crate::search::Indexer::new("en");
+        let path = Path::new("content/articles/basics/my-page.md");
+        let (article, diags) = load(path, text, &settings(), &indexer);
         let article = article.expect("loads");
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(article.slug, "my-page");
@@ -220,7 +230,13 @@ mod tests {
     #[test]
     fn reports_bad_dates_with_position() {
         let text = "---\ntitle: T\ndescription: D\nupdated: 20-11-2026\n---\n";
-        let (_, diags) = load(Path::new("content/articles/a/x.md"), text, &settings());
+        let indexer = crate::search::Indexer::new("en");
+        let (_, diags) = load(
+            Path::new("content/articles/a/x.md"),
+            text,
+            &settings(),
+            &indexer,
+        );
         assert_eq!(diags[0].code, "E-ARTICLE-DATE");
         assert_eq!(diags[0].pos, Pos::new(4, 10, 10));
     }

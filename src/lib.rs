@@ -16,6 +16,7 @@ pub mod output;
 pub mod preview;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod source;

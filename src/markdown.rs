@@ -35,6 +35,18 @@ pub struct Rendered {
     pub heading_ids: Vec<String>,
     pub links: Vec<FoundLink>,
     pub images_without_alt: Vec<Pos>,
+    /// Plain text split at h2/h3 headings, for search; the first section
+    /// is the text before the first such heading.
+    pub sections: Vec<Section>,
+}
+
+/// Plain text under one heading.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Heading id; `None` for the text before the first h2/h3.
+    pub id: Option<String>,
+    pub heading: String,
+    pub text: String,
 }
 
 /// Where a Markdown text sits, so positions are lines of the whole file.
@@ -73,11 +85,25 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
         let col = if line == 1 { col } else { col + origin.indent };
         Pos::new(origin.first_line + line - 1, col, len)
     };
+    out.sections.push(Section::default());
+    let mut in_heading = false;
     let mut i = 0;
     while i < events.len() {
         let range = events[i].1.clone();
         match &mut events[i].0 {
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(text) | Event::Code(text) if !in_heading => {
+                let section = out.sections.last_mut().expect("starts with one section");
+                section.text.push_str(text);
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                let section = out.sections.last_mut().expect("starts with one section");
+                section.text.push(' ');
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
+                in_heading = true;
                 let level = *level;
                 let explicit = id.as_ref().map(|s| s.to_string());
                 let title = inner_text(&events[i + 1..], |e| {
@@ -89,6 +115,11 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                     *id = Some(CowStr::from(unique.clone()));
                 }
                 if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                    out.sections.push(Section {
+                        id: Some(unique.clone()),
+                        heading: title.clone(),
+                        text: String::new(),
+                    });
                     out.toc.push(TocEntry {
                         level: level as u8,
                         id: unique.clone(),
@@ -148,6 +179,8 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    // Kept until pages render: do not hold the spare capacity too.
+    html.shrink_to_fit();
     out.html = html;
     out
 }

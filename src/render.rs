@@ -73,6 +73,8 @@ enum Job {
     Sitemap,
     Robots,
     Assets,
+    Search,
+    SearchPage,
 }
 
 impl<'a> Renderer<'a> {
@@ -122,18 +124,33 @@ impl<'a> Renderer<'a> {
         sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
     ) -> anyhow::Result<usize> {
         let site = self.site;
+        // The index is the longest job: start it first.
         let mut jobs = vec![
+            Job::Search,
             Job::Home,
             Job::NotFound,
             Job::Sitemap,
             Job::Robots,
             Job::Assets,
         ];
+        // A theme without a search page (an older custom theme) still builds.
+        if self
+            .theme
+            .tera
+            .get_template_names()
+            .any(|n| n == "search.html")
+        {
+            jobs.push(Job::SearchPage);
+        }
         jobs.extend((0..site.config.categories.len()).map(Job::Category));
         jobs.extend((0..site.articles.len()).map(Job::Article));
         jobs.extend((0..site.trees.len()).map(Job::Tree));
         jobs.par_iter()
             .map(|job| {
+                // The index is large: it streams its files instead of returning them.
+                if let Job::Search = job {
+                    return crate::search::index(self, sink);
+                }
                 let files = self.render_job(*job)?;
                 let count = files.len();
                 files.into_iter().try_for_each(sink)?;
@@ -151,6 +168,8 @@ impl<'a> Renderer<'a> {
             Job::NotFound => vec![self.not_found()?],
             Job::Sitemap => vec![self.sitemap()],
             Job::Robots => vec![self.robots()],
+            Job::Search => Vec::new(),
+            Job::SearchPage => vec![self.search_page()?],
             Job::Assets => self
                 .theme
                 .assets
@@ -441,6 +460,29 @@ impl<'a> Renderer<'a> {
         let mut meta = self.meta("Moved", "This page has moved.", to, Vec::new());
         meta.noindex = true;
         self.page("redirect.html", &meta, &Redirect { to })
+    }
+
+    fn search_page(&self) -> anyhow::Result<OutputFile> {
+        #[derive(Serialize)]
+        struct SearchPage {
+            trees: Vec<LinkItem>,
+        }
+        let url = format!("{}search/", self.base_path);
+        let mut meta = self.meta(
+            "Search",
+            &format!("Search {}", self.ctx.title),
+            &url,
+            vec![self.home_crumb()],
+        );
+        meta.noindex = true;
+        let trees = self
+            .site
+            .trees
+            .iter()
+            .map(|t| tree_pages::tree_item(self, t))
+            .collect();
+        let html = self.page("search.html", &meta, &SearchPage { trees })?;
+        Ok(OutputFile::new("search/index.html", html))
     }
 
     fn not_found(&self) -> anyhow::Result<OutputFile> {

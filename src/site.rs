@@ -33,6 +33,8 @@ pub struct Site {
     pub trees: Vec<Tree>,
     article_index: HashMap<String, usize>,
     tree_index: HashMap<String, usize>,
+    /// Words of every article, analysed while loading.
+    pub indexer: crate::search::Indexer,
 }
 
 impl Site {
@@ -41,6 +43,7 @@ impl Site {
         config: SiteConfig,
         articles: Vec<Article>,
         trees: Vec<Tree>,
+        indexer: crate::search::Indexer,
     ) -> Site {
         let article_index = articles
             .iter()
@@ -59,6 +62,7 @@ impl Site {
             trees,
             article_index,
             tree_index,
+            indexer,
         }
     }
 
@@ -101,6 +105,7 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
     if !config.base_url.ends_with('/') {
         config.base_url.push('/');
     }
+    let indexer = crate::search::Indexer::new(&config.language);
     let settings = Settings {
         base_path: config.base_path(),
         raw_html: config.markdown.raw_html,
@@ -109,12 +114,15 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
     let article_files = list_files(root, ARTICLES_DIR, "md", &mut loaded.diagnostics)?;
     let results: Vec<_> = article_files
         .par_iter()
-        .map(|file| read_and(root, file, |text| article::load(file, text, &settings)))
+        .map(|file| {
+            read_and(root, file, |text| {
+                article::load(file, text, &settings, &indexer)
+            })
+        })
         .collect();
     let mut articles = Vec::new();
     for (file, (text, (article, diagnostics))) in article_files.into_iter().zip(results) {
-        // Keep a source only to show snippets of its diagnostics.
-        if let Some(text) = text.filter(|_| !diagnostics.is_empty()) {
+        if let Some(text) = text {
             loaded.sources.insert(file, text);
         }
         loaded.diagnostics.extend(diagnostics);
@@ -128,7 +136,7 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         .collect();
     let mut trees = Vec::new();
     for (file, (text, (tree, diagnostics))) in tree_files.into_iter().zip(results) {
-        if let Some(text) = text.filter(|_| !diagnostics.is_empty()) {
+        if let Some(text) = text {
             loaded.sources.insert(file, text);
         }
         loaded.diagnostics.extend(diagnostics);
@@ -158,7 +166,13 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
             &b.slug,
         ))
     });
-    loaded.site = Some(Site::new(root.to_path_buf(), config, articles, trees));
+    loaded.site = Some(Site::new(
+        root.to_path_buf(),
+        config,
+        articles,
+        trees,
+        indexer,
+    ));
     Ok(loaded)
 }
 
@@ -185,7 +199,10 @@ fn read_and<T>(
     match String::from_utf8(bytes) {
         Ok(text) => {
             let result = parse(&text);
-            (Some(text), result)
+            // The text is kept only to show snippets of its diagnostics:
+            // holding every file's text until loading ends costs a lot.
+            let keep = !result.1.is_empty();
+            (keep.then_some(text), result)
         }
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();

@@ -7,8 +7,13 @@ use std::io::{BufRead as _, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// One browser at a time: two Chromium instances on a 2-core machine
+/// make timing-sensitive steps flaky.
+static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn coex_help_center_in_headless_chromium() {
+    let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let suite = repo.join("tests/browser");
     assert!(
@@ -56,6 +61,7 @@ fn coex_help_center_in_headless_chromium() {
 
 #[test]
 fn live_reload_in_headless_chromium() {
+    let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let suite = repo.join("tests/browser");
     assert!(
