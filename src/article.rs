@@ -49,6 +49,8 @@ pub struct Article {
     pub tags: Vec<String>,
     pub updated: Option<String>,
     pub review_by: Option<String>,
+    /// Where `updated` and `review_by` are written, for warnings.
+    pub date_pos: [Pos; 2],
     /// Position in its category; articles without one come last, by title.
     pub order: i64,
     pub draft: bool,
@@ -167,6 +169,7 @@ pub fn load(
         tags: fm.tags,
         updated: fm.updated,
         review_by: fm.review_by,
+        date_pos: [index.value("updated"), index.value("review_by")],
         order: fm.order.unwrap_or(i64::MAX),
         draft: fm.draft,
         aliases: locate_list("aliases", fm.aliases),

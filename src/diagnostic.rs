@@ -109,6 +109,23 @@ impl Diagnostic {
     }
 }
 
+/// One line of `waymark check --format json`. Fields (documented in the
+/// README): severity, code, file, line, column, end_column, message, help.
+/// Line and column are 1-based; 0 when unknown.
+pub fn to_json_line(d: &Diagnostic) -> String {
+    serde_json::json!({
+        "severity": d.severity,
+        "code": d.code,
+        "file": d.file.to_string_lossy().replace('\\', "/"),
+        "line": d.pos.line,
+        "column": d.pos.column,
+        "end_column": if d.pos.column == 0 { 0 } else { d.pos.column + d.pos.len.max(1) },
+        "message": d.message,
+        "help": d.help,
+    })
+    .to_string()
+}
+
 /// The closest candidate by edit distance, if it is plausibly a typo.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wrong.chars().count() / 3).max(2);

@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod graph;
 pub mod link;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod preview;
@@ -93,6 +94,9 @@ fn run(
         return Ok((finish(report), None));
     };
     report.diagnostics.extend(validate::validate(&site));
+    report
+        .diagnostics
+        .extend(lint::warnings(&site, &scaffold::today()));
     add_cited_sources(root, &mut report);
     report.tree_stats = site
         .trees

@@ -46,6 +46,12 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// `human` (with source snippets) or `json` (one object per line)
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Treat warnings as errors (exit 1 if there are any)
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Build the site and serve it over HTTP for previewing
     #[command(after_help = "Example:\n  waymark serve --port 1111")]
@@ -109,6 +115,12 @@ enum NewCommand {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
 #[derive(clap::Args)]
 struct SiteArgs {
     /// Folder holding site.yaml
@@ -160,20 +172,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { site } => {
+        Command::Check {
+            site,
+            format,
+            deny_warnings,
+        } => {
             let options = BuildOptions {
                 drafts: site.drafts,
                 base_url: None,
             };
             let report = waymark::check(&site.root, &options)?;
-            print_diagnostics(&report);
-            for (slug, s) in &report.tree_stats {
-                println!(
-                    "tree {slug}: {} nodes, {} outcomes, {} distinct paths, longest path {} steps",
-                    s.nodes, s.outcomes, s.paths, s.longest
-                );
+            let warnings = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
+            if format == Format::Json {
+                for d in &report.diagnostics {
+                    println!("{}", waymark::diagnostic::to_json_line(d));
+                }
+                // JSON on stdout stays machine-readable: no summaries there.
+            } else {
+                print_diagnostics(&report);
+                for (slug, s) in &report.tree_stats {
+                    println!(
+                        "tree {slug}: {} nodes, {} outcomes, {} distinct paths, longest path {} steps",
+                        s.nodes, s.outcomes, s.paths, s.longest
+                    );
+                }
             }
-            Ok(if report.has_errors() {
+            let failed = report.has_errors() || (deny_warnings && warnings > 0);
+            Ok(if failed {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

@@ -35,6 +35,9 @@ pub struct Rendered {
     pub heading_ids: Vec<String>,
     pub links: Vec<FoundLink>,
     pub images_without_alt: Vec<Pos>,
+    /// Headings that skip a level (an h4 right after an h2), with the
+    /// level expected and found; the page title is the h1.
+    pub skipped_headings: Vec<(Pos, u8, u8)>,
     /// Plain text split at h2/h3 headings, for search; the first section
     /// is the text before the first such heading.
     pub sections: Vec<Section>,
@@ -87,6 +90,7 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
     };
     out.sections.push(Section::default());
     let mut in_heading = false;
+    let mut last_level = 1u8;
     let mut i = 0;
     while i < events.len() {
         let range = events[i].1.clone();
@@ -105,6 +109,12 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 in_heading = true;
                 let level = *level;
+                if level as u8 > last_level + 1 {
+                    let pos = pos_of(range.start, 1);
+                    out.skipped_headings
+                        .push((pos, last_level + 1, level as u8));
+                }
+                last_level = level as u8;
                 let explicit = id.as_ref().map(|s| s.to_string());
                 let title = inner_text(&events[i + 1..], |e| {
                     matches!(e, Event::End(TagEnd::Heading(_)))

@@ -85,3 +85,65 @@ fn diagnostics_show_the_offending_line_with_a_caret() {
         "{err}"
     );
 }
+
+#[test]
+fn warnings_do_not_fail_check_unless_denied() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "content/articles/basics/w.md",
+        "---\ntitle: W\ndescription: x\nupdated: 2999-01-01\nreview_by: 2000-01-01\n---\n## Two\n\n#### Four\n\n![](x.png)\n",
+    );
+    site.write(
+        "content/trees/t.yaml",
+        "title: T\ndescription: D\nnodes:\n  q:\n    question: Q?\n    answers:\n      - label: A\n        next: done\n  done:\n    title: Done\n    outcome: fix\n    body: Nothing more to read.\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for needle in [
+        "warning[W-UPDATED-FUTURE]: `updated` is in the future: 2999-01-01\n  --> content/articles/basics/w.md:4:10",
+        "warning[W-REVIEW-DUE]: this article was due for review on 2000-01-01\n  --> content/articles/basics/w.md:5:12",
+        "warning[W-HEADING-SKIP]: heading level skipped: h4 where h3 comes next\n  --> content/articles/basics/w.md:9:1",
+        "warning[W-IMAGE-ALT]: image without alt text\n  --> content/articles/basics/w.md:11:1",
+        "warning[W-OUTCOME-NO-NEXT]: outcome `done` links nowhere\n  --> content/trees/t.yaml:9:3",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    assert_eq!(
+        site.run(&["check", "--deny-warnings"]).status.code(),
+        Some(1)
+    );
+    // Warnings never stop a build.
+    assert!(site.run(&["build"]).status.success());
+}
+
+#[test]
+fn check_json_prints_one_object_per_diagnostic() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "content/articles/basics/a.md",
+        "---\ntitle: A\ndescription: x\n---\nSee [it](article:godo) now.\n\n![](x.png)\n",
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = crate::harness::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let error = &lines[0];
+    assert_eq!(error["severity"], "error");
+    assert_eq!(error["code"], "E-LINK-BROKEN");
+    assert_eq!(error["file"], "content/articles/basics/a.md");
+    assert_eq!(
+        (
+            error["line"].as_u64(),
+            error["column"].as_u64(),
+            error["end_column"].as_u64()
+        ),
+        (Some(5), Some(5), Some(23))
+    );
+    assert_eq!(error["help"], "did you mean `good`?");
+    assert_eq!(lines[1]["severity"], "warning");
+    assert_eq!(lines[1]["code"], "W-IMAGE-ALT");
+}

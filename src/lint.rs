@@ -1,0 +1,108 @@
+//! Warnings: things that build but that readers would trip over. Unlike
+//! errors they never stop a build (unless `--deny-warnings`).
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::markdown::Rendered;
+use crate::site::Site;
+use crate::tree::NodeKind;
+
+/// Every warning of the site; `today` is `YYYY-MM-DD`.
+pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for article in &site.articles {
+        markdown_warnings(&article.file, &article.body, &mut out);
+        let [updated_pos, review_pos] = article.date_pos;
+        if let Some(updated) = article.updated.as_deref().filter(|d| *d > today) {
+            out.push(
+                Diagnostic::warning(
+                    "W-UPDATED-FUTURE",
+                    &article.file,
+                    updated_pos,
+                    format!("`updated` is in the future: {updated}"),
+                )
+                .with_help(format!(
+                    "today is {today}; readers see this date as \"Last updated\""
+                )),
+            );
+        }
+        if let Some(review) = article.review_by.as_deref().filter(|d| *d <= today) {
+            out.push(
+                Diagnostic::warning(
+                    "W-REVIEW-DUE",
+                    &article.file,
+                    review_pos,
+                    format!("this article was due for review on {review}"),
+                )
+                .with_help("check it is still accurate, then move `review_by` forward"),
+            );
+        }
+    }
+    for tree in &site.trees {
+        for node in &tree.nodes {
+            match &node.kind {
+                NodeKind::Question { details, .. } => {
+                    if let Some(details) = details {
+                        markdown_warnings(&tree.file, details, &mut out);
+                    }
+                }
+                NodeKind::Outcome { body, related, .. } => {
+                    markdown_warnings(&tree.file, body, &mut out);
+                    if related.is_empty() && body.links.is_empty() {
+                        out.push(
+                            Diagnostic::warning("W-OUTCOME-NO-NEXT", &tree.file, node.pos, format!("outcome `{}` links nowhere", node.id))
+                                .with_help("add `related:` articles or a link in `body`, so a reader who is still stuck has somewhere to go"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn markdown_warnings(file: &Path, rendered: &Rendered, out: &mut Vec<Diagnostic>) {
+    for pos in &rendered.images_without_alt {
+        out.push(
+            Diagnostic::warning("W-IMAGE-ALT", file, *pos, "image without alt text").with_help(
+                "describe the image in the brackets: `![Meta's error dialog](error.png)`",
+            ),
+        );
+    }
+    for (pos, expected, found) in &rendered.skipped_headings {
+        let marks = |n: u8| "#".repeat(n as usize);
+        out.push(
+            Diagnostic::warning("W-HEADING-SKIP", file, Pos { len: *found as usize, ..*pos }, format!("heading level skipped: h{found} where h{expected} comes next"))
+                .with_help(format!("use `{}` here, or add the missing level (screen readers navigate by heading level; `{}` is the article's h1)", marks(*expected), marks(1))),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::{Origin, Settings, render};
+
+    #[test]
+    fn images_and_skipped_headings() {
+        let origin = Origin {
+            file: Path::new("a.md"),
+            first_line: 1,
+            indent: 0,
+        };
+        let settings = Settings {
+            base_path: "/".into(),
+            raw_html: true,
+        };
+        let rendered = render(
+            "## Two\n\n#### Four\n\n![](x.png) ![ok](y.png)\n",
+            origin,
+            &settings,
+        );
+        let mut out = Vec::new();
+        markdown_warnings(Path::new("a.md"), &rendered, &mut out);
+        let codes: Vec<_> = out.iter().map(|d| (d.code, d.pos.line)).collect();
+        assert_eq!(codes, [("W-IMAGE-ALT", 5), ("W-HEADING-SKIP", 3)]);
+    }
+}
