@@ -55,12 +55,20 @@ impl Report {
 /// Loads and validates the site at `root`, then renders it without
 /// writing anything, so template errors surface too.
 pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    run(root, Target::Discard, options).map(|(report, _)| report)
+    run(root, Target::Discard, options)
 }
 
 /// Builds the site at `root` into `output`, replacing it only on success.
 pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    run(root, Target::Folder(output), options).map(|(report, _)| report)
+    run(root, Target::Folder(output), options)
+}
+
+/// A site built into memory: what the dev server keeps between edits.
+pub struct InMemory {
+    pub site: site::Site,
+    pub theme: theme::Theme,
+    /// Every output file, sorted by path.
+    pub files: Vec<output::OutputFile>,
 }
 
 /// Builds the site into memory (the dev server diffs it against what it
@@ -68,22 +76,38 @@ pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Resu
 pub fn build_in_memory(
     root: &Path,
     options: &BuildOptions,
-) -> anyhow::Result<(Report, Option<Vec<output::OutputFile>>)> {
-    run(root, Target::Memory, options)
+) -> anyhow::Result<(Report, Option<InMemory>)> {
+    let (mut report, site) = prepare(root, options)?;
+    let Some(site) = site else {
+        return Ok((report, None));
+    };
+    let theme = theme::Theme::load(root, &site.config.theme)?;
+    let collected = std::sync::Mutex::new(Vec::new());
+    report.files = render::Renderer::new(&site, &theme).render_all(&|file| {
+        collected
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+            .push(file);
+        Ok(())
+    })?;
+    let mut files = collected
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((report, Some(InMemory { site, theme, files })))
 }
 
 /// Where rendered files go.
 enum Target<'a> {
     Discard,
     Folder(&'a Path),
-    Memory,
 }
 
-fn run(
+/// Loads, validates and lints the site; the site is `None` on errors.
+pub fn prepare(
     root: &Path,
-    target: Target,
     options: &BuildOptions,
-) -> anyhow::Result<(Report, Option<Vec<output::OutputFile>>)> {
+) -> anyhow::Result<(Report, Option<site::Site>)> {
     let loaded = site::load(root, options)?;
     let mut report = Report {
         diagnostics: loaded.diagnostics,
@@ -106,9 +130,16 @@ fn run(
     if report.has_errors() {
         return Ok((finish(report), None));
     }
+    Ok((finish(report), Some(site)))
+}
+
+fn run(root: &Path, target: Target, options: &BuildOptions) -> anyhow::Result<Report> {
+    let (mut report, site) = prepare(root, options)?;
+    let Some(site) = site else {
+        return Ok(report);
+    };
     let theme = theme::Theme::load(root, &site.config.theme)?;
     let renderer = render::Renderer::new(&site, &theme);
-    let mut files = None;
     match target {
         Target::Discard => {
             report.files = renderer.render_all(&|_| Ok(()))?;
@@ -118,23 +149,8 @@ fn run(
             report.files = renderer.render_all(&|file| staging.write(&file))?;
             report.output = Some(staging.commit()?);
         }
-        Target::Memory => {
-            let collected = std::sync::Mutex::new(Vec::new());
-            report.files = renderer.render_all(&|file| {
-                collected
-                    .lock()
-                    .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
-                    .push(file);
-                Ok(())
-            })?;
-            let mut all = collected
-                .into_inner()
-                .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
-            all.sort_by(|a, b| a.path.cmp(&b.path));
-            files = Some(all);
-        }
     }
-    Ok((finish(report), files))
+    Ok(report)
 }
 
 /// Loading keeps only the sources of files with load diagnostics (a large

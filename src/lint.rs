@@ -12,32 +12,7 @@ use crate::tree::NodeKind;
 pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for article in &site.articles {
-        markdown_warnings(&article.file, &article.body, &mut out);
-        let [updated_pos, review_pos] = article.date_pos;
-        if let Some(updated) = article.updated.as_deref().filter(|d| *d > today) {
-            out.push(
-                Diagnostic::warning(
-                    "W-UPDATED-FUTURE",
-                    &article.file,
-                    updated_pos,
-                    format!("`updated` is in the future: {updated}"),
-                )
-                .with_help(format!(
-                    "today is {today}; readers see this date as \"Last updated\""
-                )),
-            );
-        }
-        if let Some(review) = article.review_by.as_deref().filter(|d| *d <= today) {
-            out.push(
-                Diagnostic::warning(
-                    "W-REVIEW-DUE",
-                    &article.file,
-                    review_pos,
-                    format!("this article was due for review on {review}"),
-                )
-                .with_help("check it is still accurate, then move `review_by` forward"),
-            );
-        }
+        out.extend(article_warnings(article, today));
     }
     for tree in &site.trees {
         for node in &tree.nodes {
@@ -58,6 +33,38 @@ pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
                 }
             }
         }
+    }
+    out
+}
+
+/// Warnings of one article: its Markdown and its dates.
+pub fn article_warnings(article: &crate::article::Article, today: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    markdown_warnings(&article.file, &article.body, &mut out);
+    let [updated_pos, review_pos] = article.date_pos;
+    if let Some(updated) = article.updated.as_deref().filter(|d| *d > today) {
+        out.push(
+            Diagnostic::warning(
+                "W-UPDATED-FUTURE",
+                &article.file,
+                updated_pos,
+                format!("`updated` is in the future: {updated}"),
+            )
+            .with_help(format!(
+                "today is {today}; readers see this date as \"Last updated\""
+            )),
+        );
+    }
+    if let Some(review) = article.review_by.as_deref().filter(|d| *d <= today) {
+        out.push(
+            Diagnostic::warning(
+                "W-REVIEW-DUE",
+                &article.file,
+                review_pos,
+                format!("this article was due for review on {review}"),
+            )
+            .with_help("check it is still accurate, then move `review_by` forward"),
+        );
     }
     out
 }

@@ -311,18 +311,12 @@ fn serve(
     let root = output.clone();
     let server_live = live.clone();
     std::thread::spawn(move || waymark::serve::run(server, &root, 8, Some(server_live)));
-    waymark::preview::watch(&site.root, &output, |changed| {
-        let what = changed
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        match preview.rebuild() {
+    // Both callbacks rebuild; the watcher calls one at a time.
+    let preview = std::cell::RefCell::new(preview);
+    let full_rebuild = |what: &str, css_only: bool| {
+        match preview.borrow_mut().rebuild() {
             Ok(rebuild) => match rebuild.changed {
                 Some(paths) => {
-                    let css_only = changed
-                        .iter()
-                        .all(|p| p.extension().is_some_and(|e| e == "css"));
                     let urls: Vec<String> = paths
                         .iter()
                         .map(|p| waymark::preview::url_of("/", p))
@@ -349,7 +343,43 @@ fn serve(
                 live.failed(&format!("error: {e:#}"), &[]);
             }
         }
-    })?;
+        live.synced();
+    };
+    waymark::preview::watch(
+        &site.root,
+        &output,
+        |changed| {
+            let what = changed
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            // When only an article's text changed, its page goes first; the
+            // full rebuild (search, everything else) waits for a pause.
+            let quick = preview.borrow_mut().rebuild_article(&changed);
+            match quick {
+                Ok(Some(quick)) => {
+                    let paths = quick.changed.unwrap_or_default();
+                    let urls: Vec<String> = paths
+                        .iter()
+                        .map(|p| waymark::preview::url_of("/", p))
+                        .collect();
+                    say(&format!("updated {what} in {} ms", quick.millis));
+                    print_diagnostics(&quick.report);
+                    live.reloaded(&urls, false);
+                    waymark::preview::Next::WhenIdle
+                }
+                Ok(None) | Err(_) => {
+                    let css_only = changed
+                        .iter()
+                        .all(|p| p.extension().is_some_and(|e| e == "css"));
+                    full_rebuild(&what, css_only);
+                    waymark::preview::Next::Done
+                }
+            }
+        },
+        || full_rebuild("the last edits", false),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -21,6 +21,9 @@ pub struct Preview {
     /// Output path → fingerprint of the bytes last written; empty until
     /// the first good build.
     written: HashMap<String, u64>,
+    /// The last good build, kept so one edited article can be re-rendered
+    /// alone.
+    last: Option<(crate::site::Site, crate::theme::Theme)>,
 }
 
 /// The result of one rebuild.
@@ -38,6 +41,7 @@ impl Preview {
             output: output.to_path_buf(),
             options,
             written: HashMap::new(),
+            last: None,
         }
     }
 
@@ -48,8 +52,8 @@ impl Preview {
     /// Rebuilds the whole site in memory and brings the output up to date.
     pub fn rebuild(&mut self) -> anyhow::Result<Rebuild> {
         let started = Instant::now();
-        let (report, files) = crate::build_in_memory(&self.root, &self.options)?;
-        let Some(files) = files else {
+        let (report, built) = crate::build_in_memory(&self.root, &self.options)?;
+        let Some(built) = built else {
             return Ok(Rebuild {
                 report,
                 changed: None,
@@ -57,15 +61,73 @@ impl Preview {
             });
         };
         let changed = if self.written.is_empty() {
-            self.replace_all(&files)?
+            self.replace_all(&built.files)?
         } else {
-            self.update(&files)?
+            self.update(&built.files)?
         };
+        self.last = Some((built.site, built.theme));
         Ok(Rebuild {
             report,
             changed: Some(changed),
             millis: started.elapsed().as_millis(),
         })
+    }
+
+    /// The quick path for the most common edit: the text of one article
+    /// changed, not its front matter or headings. Only its page is
+    /// rendered; `None` when the edit needs a full rebuild. Search shards
+    /// and everything else catch up with the full rebuild that follows.
+    pub fn rebuild_article(&mut self, changed: &[PathBuf]) -> anyhow::Result<Option<Rebuild>> {
+        let started = Instant::now();
+        let ([file], Some((site, theme))) = (changed, self.last.as_mut()) else {
+            return Ok(None);
+        };
+        let Some(i) = site.articles.iter().position(|a| a.file == *file) else {
+            return Ok(None);
+        };
+        let Ok(text) = std::fs::read_to_string(self.root.join(file)) else {
+            return Ok(None);
+        };
+        let settings = crate::markdown::Settings {
+            base_path: site.config.base_path(),
+            raw_html: site.config.markdown.raw_html,
+        };
+        let (Some(article), diagnostics) =
+            crate::article::load(file, &text, &settings, &site.indexer)
+        else {
+            return Ok(None);
+        };
+        let old = &site.articles[i];
+        let quiet =
+            diagnostics.is_empty() && crate::validate::article_links(site, &article).is_empty();
+        if !quiet
+            || !same_listing(old, &article)
+            || old.body.heading_ids != article.body.heading_ids
+        {
+            return Ok(None);
+        }
+        let warnings = crate::lint::article_warnings(&article, &crate::scaffold::today());
+        site.articles[i] = article;
+        let files = crate::render::Renderer::new(site, theme).article_files(i)?;
+        let mut changed = Vec::new();
+        for file in &files {
+            let hash = fingerprint(&file.bytes);
+            if self.written.get(&file.path) != Some(&hash) {
+                write_in_place(&self.output, file)?;
+                self.written.insert(file.path.clone(), hash);
+                changed.push(file.path.clone());
+            }
+        }
+        let report = Report {
+            diagnostics: warnings,
+            sources: HashMap::from([(file.clone(), text)]),
+            ..Report::default()
+        };
+        Ok(Some(Rebuild {
+            report,
+            changed: Some(changed),
+            millis: started.elapsed().as_millis(),
+        }))
     }
 
     /// The first good build replaces the folder atomically, so nothing
@@ -102,6 +164,23 @@ impl Preview {
         self.written = now;
         Ok(changed)
     }
+}
+
+/// Whether an edit leaves everything other pages show of an article alone.
+fn same_listing(a: &crate::article::Article, b: &crate::article::Article) -> bool {
+    let values = |l: &[crate::article::Located<String>]| {
+        l.iter().map(|x| x.value.clone()).collect::<Vec<_>>()
+    };
+    a.title == b.title
+        && a.description == b.description
+        && a.category.value == b.category.value
+        && a.tags == b.tags
+        && a.updated == b.updated
+        && a.review_by == b.review_by
+        && a.order == b.order
+        && a.draft == b.draft
+        && values(&a.aliases) == values(&b.aliases)
+        && values(&a.related) == values(&b.related)
 }
 
 fn write_in_place(output: &Path, file: &OutputFile) -> anyhow::Result<()> {
@@ -154,12 +233,25 @@ pub fn watched_paths(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// What to do after a change was handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Done,
+    /// Call `on_idle` once no new change came for a moment: the quick
+    /// path updated one page, the full rebuild can wait for a pause.
+    WhenIdle,
+}
+
+/// How long the sources must stay unchanged before deferred work runs.
+const IDLE: Duration = Duration::from_millis(700);
+
 /// Watches the site and calls `on_change` with the changed source files,
 /// once per burst of events (an editor's save is often several).
 pub fn watch(
     root: &Path,
     output: &Path,
-    mut on_change: impl FnMut(Vec<PathBuf>),
+    mut on_change: impl FnMut(Vec<PathBuf>) -> Next,
+    mut on_idle: impl FnMut(),
 ) -> anyhow::Result<()> {
     use notify::{RecursiveMode, Watcher as _};
     // Events carry absolute paths; compare them with an absolute root.
@@ -182,9 +274,23 @@ pub fn watch(
     let output = output
         .canonicalize()
         .unwrap_or_else(|_| output.to_path_buf());
+    let mut pending = false;
     loop {
-        let Ok(first) = events.recv() else {
-            return Ok(());
+        let first = if pending {
+            match events.recv_timeout(IDLE) {
+                Ok(event) => event,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    pending = false;
+                    on_idle();
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            match events.recv() {
+                Ok(event) => event,
+                Err(_) => return Ok(()),
+            }
         };
         let mut changed = Vec::new();
         collect(first, root, &output, &mut changed);
@@ -208,7 +314,7 @@ pub fn watch(
             }
         }
         if !changed.is_empty() {
-            on_change(changed);
+            pending |= on_change(changed) == Next::WhenIdle;
         }
     }
 }

@@ -29,6 +29,9 @@ pub struct SiteContext {
     pub css_url: String,
     /// The troubleshooter script, loaded only by tree pages.
     pub tree_js_url: String,
+    /// The search client, loaded on first use by `search_boot_url`.
+    pub search_js_url: String,
+    pub search_boot_url: String,
     pub feedback_endpoint: Option<String>,
 }
 
@@ -106,6 +109,8 @@ impl<'a> Renderer<'a> {
                 .collect(),
             css_url: asset_url("style.css"),
             tree_js_url: asset_url("tree.js"),
+            search_js_url: asset_url("search.js"),
+            search_boot_url: asset_url("search-boot.js"),
             feedback_endpoint: config.feedback.endpoint.clone(),
         };
         let pointers = tree_pages::pointers(site, &base_path);
@@ -330,6 +335,11 @@ impl<'a> Renderer<'a> {
             format!("categories/{}/index.html", c.id),
             html,
         ))
+    }
+
+    /// The page of article `i` and its alias redirects.
+    pub fn article_files(&self, i: usize) -> anyhow::Result<Vec<OutputFile>> {
+        self.article(i)
     }
 
     fn article(&self, i: usize) -> anyhow::Result<Vec<OutputFile>> {

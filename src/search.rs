@@ -42,8 +42,8 @@ const ENGLISH_STOPWORDS: &[&str] = &[
     "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she",
     "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then",
     "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up",
-    "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
-    "will", "with", "would", "you", "your", "yours",
+    "versus", "very", "vs", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+    "whom", "why", "will", "with", "would", "you", "your", "yours",
 ];
 
 /// Folds diacritics, lowercases and splits into words (UAX #29).
@@ -352,25 +352,40 @@ fn collect_docs<'a>(r: &'a Renderer) -> Vec<Doc<'a>> {
             } else {
                 crate::link::node_url(&r.base_path, &tree.slug, &node.id)
             };
-            let (title, rendered) = match &node.kind {
+            let (step_title, rendered) = match &node.kind {
                 NodeKind::Question {
                     question, details, ..
                 } => (question.as_str(), details.as_ref()),
                 NodeKind::Outcome { title, body, .. } => (title.as_str(), Some(body)),
             };
-            let body = rendered
+            let mut body = rendered
                 .iter()
                 .flat_map(|d| &d.sections)
                 .map(|s| format!("{} {}", s.heading, s.text))
                 .collect::<Vec<_>>()
                 .join(" ");
+            // The tree's own page is titled by the tree (its h1), with the
+            // first question and the description under it.
+            let title = if node.id == tree.start {
+                body = format!("{step_title} {} {body}", tree.description);
+                tree.title.as_str()
+            } else {
+                step_title
+            };
             docs.push(Doc {
                 title,
                 url,
                 crumb: crumb.clone(),
                 section: None,
                 excerpt: Cow::Owned(excerpt_source(&body)),
-                terms: site.indexer.analyse([title, "", &meta, &body]),
+                // Only the tree's own page carries its title and tags: on
+                // every step they would make all steps match alike.
+                terms: site.indexer.analyse([
+                    title,
+                    "",
+                    if node.id == tree.start { &meta } else { "" },
+                    &body,
+                ]),
             });
         }
     }

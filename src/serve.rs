@@ -48,6 +48,11 @@ impl Live {
         self.broadcast(&sse("reload", &data.to_string()));
     }
 
+    /// Tells pages (and tests) that the output matches the sources again.
+    pub fn synced(&self) {
+        self.broadcast(&sse("synced", "{}"));
+    }
+
     /// Shows `text` (the same diagnostics as the terminal) on every open page.
     pub fn failed(&self, text: &str, diagnostics: &[crate::diagnostic::Diagnostic]) {
         let data = serde_json::json!({ "text": text, "diagnostics": diagnostics }).to_string();

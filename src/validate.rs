@@ -171,6 +171,20 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Broken links and `related` entries of one article (the dev server's
+/// quick path checks an edited article against the rest of the site).
+pub fn article_links(site: &Site, article: &crate::article::Article) -> Vec<Diagnostic> {
+    let index = Index::new(site);
+    let mut out = Vec::new();
+    for link in &article.body.links {
+        index.check_link(&article.file, link, &mut out);
+    }
+    for related in &article.related {
+        index.check_related(&article.file, &related.value, related.pos, &mut out);
+    }
+    out
+}
+
 fn check_duplicates(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, &PathBuf> = HashMap::new();
     let mut by_file: Vec<_> = site.articles.iter().collect();

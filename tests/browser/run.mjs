@@ -30,6 +30,7 @@ const PAGES = {
   "question node": TREE + "credit-line/",
   "outcome node": TREE + "credit-line-escalate/",
   "paths page": TREE + "paths/",
+  "search page": "/search/?q=credit+line",
   "missing page": "/nope/",
 };
 
@@ -525,6 +526,321 @@ test("responsive: no horizontal overflow at 375x740", async () => {
     await ctx.close();
   }
   assert.deepEqual(bad, []);
+});
+
+// ---------- search ----------
+
+const BOX = "#site-search"; // the header search box
+const XSS = "<img src=x onerror=alert(1)>";
+
+// Type like a person (so the debounce and the combobox see real key events) and wait
+// until the box shows the results of exactly this query.
+async function search(page, q, box = BOX) {
+  const input = page.locator(box);
+  if (!page.__log) {
+    const log = (page.__log = []), open = (page.__open = new Set());
+    page.on("pageerror", (e) => log.push(e.stack));
+    page.on("console", (m) => log.push(m.text()));
+    page.on("request", (r) => open.add(r));
+    page.on("requestfinished", (r) => open.delete(r));
+    page.on("requestfailed", (r) => (open.delete(r), log.push(`failed: ${r.url()} ${r.failure()?.errorText}`)));
+  }
+  await input.focus();
+  await input.fill("");
+  await input.pressSequentially(q, { delay: 15 });
+  await page.waitForFunction(([b, q]) => document.querySelector(b).form.dataset.shown === q, [box, q]).catch(async (e) => {
+    const form = await page.evaluate((b) => document.querySelector(b).form.outerHTML, box).catch(() => "?");
+    throw new Error(`results for ${JSON.stringify(q)} never shown: ${e.message}\nconsole: ${page.__log.join("\n")}\nopen requests: ${[...page.__open].map((r) => r.url()).join(" ")}\nform: ${form}`);
+  });
+}
+
+// What the combobox currently shows, read from the DOM.
+const combo = (page, box = BOX) =>
+  page.evaluate((b) => {
+    const input = document.querySelector(b);
+    const list = document.getElementById(input.getAttribute("aria-controls"));
+    const popup = list.closest(".search-popup");
+    const options = [...list.querySelectorAll("[role=option]")];
+    return {
+      role: input.getAttribute("role"),
+      expanded: input.getAttribute("aria-expanded"),
+      active: input.getAttribute("aria-activedescendant"),
+      popupVisible: !!popup.checkVisibility(),
+      listRole: list.getAttribute("role"),
+      options: options.map((o) => ({ id: o.id, href: o.dataset.href, selected: o.getAttribute("aria-selected"), sub: o.classList.contains("search-sub"), text: o.textContent })),
+      status: input.form.querySelector("[role=status]").textContent,
+      note: popup.querySelector(".search-note").textContent,
+      value: input.value,
+      focused: document.activeElement === input,
+    };
+  }, box);
+
+test("search: typing in the header box shows results; only matched words are marked", async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await page.goto(PAGES.article, { waitUntil: "networkidle" });
+    // Nothing of search is loaded before the box is used.
+    assert.deepEqual(w.requests.map((r) => r.url()).filter((x) => /\/search(\.js|\/)/.test(x)), [], "search not loaded before use");
+    await search(page, "credit line ");
+    const s = await combo(page);
+    assert.equal(s.role, "combobox");
+    assert.equal(s.listRole, "listbox");
+    assert.equal(s.expanded, "true");
+    assert.ok(s.popupVisible, "results visible");
+    assert.ok(s.options.length >= 3, "several results");
+    assert.equal(s.options[0].href.split("#")[0], "/articles/credit-line-blocks-connection/", "best page first");
+    assert.match(s.status, /^\d+ results?$/, "live region announces the count");
+    // Every <mark> is a whole matched word (or a synonym), and those words are never left unmarked.
+    const marks = await page.evaluate(() => {
+      const out = { marks: [], unmarked: [], partial: [] };
+      for (const o of document.querySelectorAll("[role=option]")) {
+        for (const n of o.querySelectorAll(".search-title, .search-excerpt, .search-sub")) {
+          for (const c of n.childNodes) {
+            if (c.nodeType === 3) {
+              if (/\b(credit|line)\b/i.test(c.textContent)) out.unmarked.push(c.textContent);
+            } else if (c.tagName === "MARK") {
+              out.marks.push(c.textContent);
+              const before = c.previousSibling?.textContent.slice(-1) || "", after = c.nextSibling?.textContent[0] || "";
+              if (/\p{L}/u.test(before + after)) out.partial.push(`${before}[${c.textContent}]${after}`);
+            } else out.unmarked.push(`<${c.tagName}>`);
+          }
+        }
+      }
+      return out;
+    });
+    assert.ok(marks.marks.length > 0, "some words are marked");
+    for (const m of marks.marks) assert.match(m.toLowerCase(), /^(credit|line|payment|method|bill)\w*$/, `marked: ${m}`);
+    assert.deepEqual(marks.unmarked, [], "matched words outside <mark> (or other elements)");
+    assert.deepEqual(marks.partial, [], "marks cover whole words");
+    // Only the index files this query needs were fetched, from this origin.
+    const fetched = w.requests.map((r) => new URL(r.url()).pathname).filter((x) => x.startsWith("/search/"));
+    assert.ok(fetched.includes("/search/manifest.json"), "manifest fetched");
+    const shards = fetched.filter((x) => /\/shard-/.test(x));
+    const all = Object.keys((await (await page.request.get(u("/search/manifest.json"))).json()).shards);
+    assert.ok(shards.length > 0 && shards.length < all.length / 4, `only a few shards: ${shards.length} of ${all.length}`);
+    assert.equal(new Set(fetched).size, fetched.length, "nothing fetched twice");
+    assert.deepEqual(w.issues, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("search: arrow keys and Enter open the page, a section anchor and a troubleshooter step; Escape closes", async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await page.goto(PAGES.home);
+    // Arrow keys move the active option (aria-activedescendant, aria-selected) and wrap.
+    await search(page, "chats stopped updating ");
+    let s = await combo(page);
+    assert.equal(s.active, null, "no option active before the arrows");
+    await page.keyboard.press("ArrowDown");
+    s = await combo(page);
+    assert.equal(s.active, s.options[0].id);
+    assert.equal(s.options[0].selected, "true");
+    await page.keyboard.press("ArrowDown");
+    s = await combo(page);
+    assert.equal(s.active, s.options[1].id);
+    assert.deepEqual(s.options.map((o) => o.selected), s.options.map((_, i) => String(i === 1)));
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("ArrowUp");
+    s = await combo(page);
+    assert.equal(s.active, s.options.at(-1).id, "ArrowUp from the first option wraps to the last");
+    assert.ok(s.focused, "focus stays in the box");
+
+    // Escape closes, a second Escape clears.
+    await page.keyboard.press("Escape");
+    s = await combo(page);
+    assert.equal(s.expanded, "false");
+    assert.ok(!s.popupVisible, "closed");
+    assert.equal(s.active, null);
+    assert.equal(s.value, "chats stopped updating ");
+    await page.keyboard.press("Escape");
+    assert.equal((await combo(page)).value, "", "second Escape clears the box");
+
+    // A sub-result: Enter opens the page at the section.
+    await search(page, "chats stopped updating ");
+    s = await combo(page);
+    const sub = s.options.findIndex((o) => o.sub && o.href.includes("#"));
+    assert.ok(sub > 0, `a sub-result with an anchor: ${JSON.stringify(s.options.map((o) => o.href))}`);
+    for (let i = 0; i <= sub; i++) await page.keyboard.press("ArrowDown");
+    const href = s.options[sub].href;
+    await Promise.all([page.waitForURL(u(href)), page.keyboard.press("Enter")]);
+    const id = decodeURIComponent(new URL(u(href)).hash.slice(1));
+    assert.equal(await page.locator(`[id="${id}"]`).count(), 1, `the page has the heading #${id}`);
+    assert.equal(await page.locator(`[id="${id}"]`).textContent(), s.options[sub].text);
+
+    // The first result: Enter opens the page itself.
+    await search(page, "coexistance");
+    s = await combo(page);
+    assert.equal(s.options[0].href, "/articles/what-is-coexistence/");
+    await page.keyboard.press("ArrowDown");
+    await Promise.all([page.waitForURL(u("/articles/what-is-coexistence/")), page.keyboard.press("Enter")]);
+
+    // A troubleshooter step.
+    await search(page, "ask meta to remove credit line ");
+    s = await combo(page);
+    const step = s.options.findIndex((o) => o.href === TREE + "credit-line-escalate/");
+    assert.ok(step >= 0, `the step is a result: ${JSON.stringify(s.options.map((o) => o.href))}`);
+    for (let i = 0; i <= step; i++) await page.keyboard.press("ArrowDown");
+    await Promise.all([page.waitForURL(u(TREE + "credit-line-escalate/")), page.keyboard.press("Enter")]);
+    await ready(page);
+
+    // Enter with no option chosen submits to the search page.
+    await search(page, "business manager ");
+    await Promise.all([page.waitForURL(u("/search/?q=business+manager+")), page.keyboard.press("Enter")]);
+    await page.waitForFunction(() => document.querySelector("[data-search-results]").dataset.shown === "business manager ");
+    assert.ok(await page.locator(".search-results > li").count() > 0);
+    assert.deepEqual(w.issues, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("search: / focuses the box, except while typing in a field; mouse click opens a result", async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await page.goto(PAGES.article, { waitUntil: "networkidle" });
+    await page.keyboard.press("/");
+    assert.ok(await page.evaluate(() => document.activeElement?.id === "site-search"), "/ focuses the header box");
+    assert.equal(await page.locator(BOX).inputValue(), "", "the / is not typed");
+    // In the box, / is just a character.
+    await page.keyboard.type("a/b");
+    assert.equal(await page.locator(BOX).inputValue(), "a/b");
+    // On the home page, / goes to the big search box.
+    await page.goto(PAGES.home);
+    await page.keyboard.press("/");
+    assert.ok(await page.evaluate(() => document.activeElement?.id === "home-search"), "/ focuses the home box");
+    // Mouse: click a result.
+    await search(page, "waba disabled ", "#home-search");
+    const s = await combo(page, "#home-search");
+    await Promise.all([page.waitForURL(u(s.options[0].href)), page.locator(`[id="${s.options[0].id}"]`).click()]);
+    assert.deepEqual(w.issues, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("search: a query with HTML renders as text; no results offers troubleshooters and a suggestion", async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    const dialogs = [];
+    page.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss()));
+    await page.goto(PAGES.article);
+    await search(page, XSS);
+    const injected = () => page.evaluate(() => document.querySelectorAll("img, .search-popup script, [onerror]").length);
+    assert.equal(await injected(), 0, "no element injected");
+    let s = await combo(page);
+    assert.ok(s.note.includes(XSS) || s.options.every((o) => !o.text.includes("<")), "query shown as text");
+    // Nothing found: say so, link the troubleshooters, suggest a correction.
+    await search(page, "qqxqzz ");
+    s = await combo(page);
+    assert.equal(s.options.length, 0);
+    assert.equal(s.expanded, "false", "no listbox when there is nothing to choose");
+    assert.ok(s.popupVisible, "the message is shown");
+    assert.match(s.note, /No results for “qqxqzz”/);
+    assert.match(s.status, /No results/);
+    const trees = await page.locator(".search-note a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(trees.includes(TREE), `troubleshooters linked: ${trees}`);
+    await search(page, "verfication badje ");
+    s = await combo(page);
+    assert.match(s.note, /Did you mean verification badge\?/);
+    await page.locator(".search-note [data-suggest]").click();
+    await page.waitForFunction(() => document.querySelector("#site-search").form.dataset.shown === "verification badge");
+    assert.ok((await combo(page)).options.length > 0, "the suggestion searches");
+    // The search page: same query, as text.
+    await page.goto("/search/?q=" + encodeURIComponent(XSS));
+    await page.waitForFunction(() => document.querySelector("[data-search-results]").dataset.shown !== undefined);
+    assert.equal(await injected(), 0, "no element injected on the search page");
+    assert.ok((await page.locator("[data-search-status]").textContent()).includes(XSS), "query shown as text");
+    await page.waitForTimeout(300);
+    assert.deepEqual(dialogs, [], "no dialog");
+    assert.deepEqual(w.issues, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("search page: ?q= shows full results with JS, typing updates the URL; without JS it says why and links the categories", async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await page.goto("/search/?q=coexistance");
+    await page.waitForFunction(() => document.querySelector("[data-search-results]").dataset.shown === "coexistance");
+    assert.equal(await page.locator("#page-search").inputValue(), "coexistance");
+    assert.match(await page.locator("[data-search-status]").textContent(), /^\d+ results? for “coexistance”$/);
+    assert.equal(await page.locator(".search-results > li > a").first().getAttribute("href"), "/articles/what-is-coexistence/");
+    assert.equal(await page.locator("[data-search-results] a[href='/search/?q=coexistence']").textContent(), "coexistence", "did you mean");
+    assert.equal(await page.locator("noscript").evaluate((n) => n.checkVisibility?.() ?? false), false);
+    const subs = await page.locator(".search-subs a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(subs.every((h) => /#[\w-]+$/.test(h)), `sub-results link to sections: ${subs}`);
+    await page.locator("#page-search").fill("");
+    await page.locator("#page-search").pressSequentially("history not synced", { delay: 15 });
+    await page.waitForFunction(() => document.querySelector("[data-search-results]").dataset.shown === "history not synced");
+    assert.equal(new URL(page.url()).search, "?q=history%20not%20synced");
+    const hrefs = await page.locator(".search-results > li > a").evaluateAll((as) => as.slice(0, 3).map((a) => a.getAttribute("href")));
+    assert.ok(hrefs.includes("/troubleshoot/chats-not-syncing/history-not-synced/"), `the step is in the top 3: ${hrefs}`);
+    assert.deepEqual(w.issues, []);
+  } finally {
+    await ctx.close();
+  }
+  const nojs = await context({ javaScriptEnabled: false });
+  try {
+    const page = await nojs.newPage();
+    const w = watch(page);
+    // The header box is a plain form that submits to the search page.
+    await page.goto(PAGES.article);
+    await page.locator(BOX).fill("credit line");
+    await Promise.all([page.waitForURL(u("/search/?q=credit+line")), page.locator(BOX).press("Enter")]);
+    assert.match(await page.locator("main").textContent(), /Search needs JavaScript/);
+    const cats = await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    for (const c of ["/categories/coex-basics/", "/categories/connection-problems/", "/categories/sync-problems/", "/categories/choosing-a-connection/"]) {
+      assert.ok(cats.includes(c), `links ${c}`);
+    }
+    assert.equal(await page.locator(".search-results").count(), 0);
+    assert.deepEqual(w.issues, []);
+  } finally {
+    await nojs.close();
+  }
+});
+
+test("search: axe-core finds no violations with the results open (light and dark)", async () => {
+  const ctx = await context({ bypassCSP: true });
+  const failures = [];
+  try {
+    for (const scheme of ["light", "dark"]) {
+      for (const [name, q] of [["results", "chats not syncing"], ["no results", "qqxqzz "], ["suggestion", "coexistance"]]) {
+        const page = await ctx.newPage();
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(PAGES.article, { waitUntil: "networkidle" });
+        await search(page, q);
+        if (name === "results") await page.keyboard.press("ArrowDown");
+        assert.ok((await combo(page)).popupVisible, `${name}: open`);
+        await page.addScriptTag({ path: AXE });
+        const result = await page.evaluate(() =>
+          window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+        );
+        for (const v of result.violations) {
+          failures.push(
+            `[${scheme}] ${name}: ${v.id} (${v.impact}) ${v.help}\n` +
+              v.nodes.map((n) => `    ${n.target.join(" ")}\n      ${n.failureSummary.replace(/\n/g, "\n      ")}`).join("\n"),
+          );
+        }
+        await page.close();
+      }
+    }
+  } finally {
+    await ctx.close();
+  }
+  assert.ok(failures.length === 0, `axe violations:\n${failures.join("\n")}`);
 });
 
 // ---------- runner ----------

@@ -88,3 +88,47 @@ fn live_reload_in_headless_chromium() {
         "live reload browser tests failed:\n{report}"
     );
 }
+
+/// Runs a node script from `tests/browser/` and fails with its output.
+fn node(script: &str, args: &[&std::ffi::OsStr]) {
+    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let result = Command::new("node")
+        .arg(suite.join(script))
+        .args(args)
+        .current_dir(&suite)
+        .output()
+        .expect("run node");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    println!("{report}");
+    assert!(result.status.success(), "{script} failed:\n{report}");
+}
+
+#[test]
+fn search_client_core() {
+    node("search-core.mjs", &[]);
+}
+
+#[test]
+fn search_relevance_on_the_coex_help_center() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("build")
+        .arg("--root")
+        .arg(repo)
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .expect("build");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    node("search-relevance.mjs", &[site.as_os_str()]);
+}

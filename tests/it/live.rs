@@ -83,6 +83,37 @@ fn an_edit_is_rebuilt_served_and_announced() {
 }
 
 #[test]
+fn a_text_edit_reloads_its_page_before_the_full_rebuild() {
+    let server = start("basic");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let path = "content/articles/getting-started/welcome.md";
+    server.site.write(
+        path,
+        &server
+            .site
+            .read(path)
+            .replace("Be careful.", "Be very careful."),
+    );
+    let first = wait_for(&events, "reload");
+    assert_eq!(
+        first, r#"{"css_only":false,"paths":["/articles/welcome/"]}"#,
+        "only the page, first"
+    );
+    let second = wait_for(&events, "reload");
+    assert!(
+        second.contains("search/"),
+        "then the search index: {second}"
+    );
+    assert!(
+        !second.contains("/articles/welcome/"),
+        "the page was already up to date: {second}"
+    );
+    wait_for(&events, "synced");
+    assert!(body(&server, "/articles/welcome/").contains("Be very careful."));
+}
+
+#[test]
 fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
     let server = start("basic");
     let events = subscribe(server.port);
@@ -126,6 +157,14 @@ fn after_a_series_of_edits_the_output_equals_a_fresh_build() {
     std::thread::sleep(Duration::from_millis(300));
     let site = &server.site;
     let edits: Vec<Box<dyn Fn()>> = vec![
+        // Text only: the quick path renders the page, the full rebuild follows.
+        Box::new(|| {
+            let path = "content/articles/getting-started/welcome.md";
+            site.write(
+                path,
+                &site.read(path).replace("Be careful.", "Be very careful."),
+            )
+        }),
         Box::new(|| {
             site.write(
                 "content/articles/fixes/added.md",
@@ -162,7 +201,7 @@ fn after_a_series_of_edits_the_output_equals_a_fresh_build() {
     ];
     for edit in &edits {
         edit();
-        wait_for(&events, "reload");
+        wait_for(&events, "synced");
     }
     let fresh = tempfile::tempdir().expect("temp dir");
     let url = format!("http://127.0.0.1:{}/", server.port);

@@ -1,0 +1,81 @@
+// Relevance of the real search index: realistic CoEx customer queries, each with the
+// page (or troubleshooter step) that must be among the top 3 results.
+//   node tests/browser/search-relevance.mjs <built-site-dir>      (e.g. public/)
+// Reads <dir>/search/ from the disk through the same core the browser uses.
+// Prints one line per query (the top 3 on failure) and a final "N passed, N failed".
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createIndex } from "../../themes/default/static/search.js";
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: node tests/browser/search-relevance.mjs <built-site-dir>");
+  process.exit(2);
+}
+const index = createIndex(async (f) => JSON.parse(await readFile(join(dir, "search", f), "utf8")));
+
+// query -> URL (site path, without the base path) that must be in the top 3 pages.
+// A trailing space means "finished typing" (no prefix matching of the last word).
+const A = (slug) => `/articles/${slug}/`;
+const T = (tree, node = "") => `/troubleshoot/${tree}/${node ? node + "/" : ""}`;
+const CASES = [
+  // Customer wording
+  ["whatsapp business app number already used", A("what-is-coexistence")],
+  ["chats not showing", A("chats-not-syncing")],
+  ["lost green tick", A("business-verification-vs-coex")],
+  ["credit line", A("credit-line-blocks-connection")],
+  ["waba disabled", A("waba-under-review-or-disabled")],
+  ["badge gone", A("business-verification-vs-coex")],
+  ["standard connection vs coex", [A("coex-or-standard"), T("coex-or-standard")]],
+  ["history not synced", T("chats-not-syncing", "history-not-synced")],
+  ["business manager", A("number-linked-to-another-business-manager")],
+  ["number linked to another business manager", A("number-linked-to-another-business-manager")],
+  ["payment method blocks connection", A("credit-line-blocks-connection")],
+  ["account under review", A("waba-under-review-or-disabled")],
+  ["new messages stopped syncing", T("chats-not-syncing", "stopped-sync")],
+  ["missing conversations", A("chats-not-syncing")],
+  ["how do I report a sync problem", A("report-a-sync-problem")],
+  ["test before paying for a plan", A("validate-before-you-pay")],
+  ["what is coex", A("what-is-coexistence")],
+  ["limitations", A("known-limitations")],
+  ["when to contact meta", A("outside-platform-control")],
+  ["what to put in a support request", A("outside-platform-control")],
+  // The troubleshooter's home: its title is "My verification badge disappeared or CoEx disconnected".
+  ["verification badge disappeared", T("verification-badge")],
+  ["remove number from other business manager", T("coex-connection", "unlink-first")],
+  ["cannot remove credit line", T("coex-connection", "credit-line-escalate")],
+  ["synchronize chats", A("chats-not-syncing")],
+  // Misspellings
+  ["coexistance", A("what-is-coexistence")],
+  ["sincing", A("chats-not-syncing")],
+  ["verfication", A("business-verification-vs-coex")],
+  ["bussiness manger", A("number-linked-to-another-business-manager")],
+  ["limitatons", A("known-limitations")],
+  ["chats not synching", A("chats-not-syncing")],
+  // Typing: the last word is still a prefix
+  ["credit li", A("credit-line-blocks-connection")],
+  ["coexis", A("what-is-coexistence")],
+  ["waba rev", A("waba-under-review-or-disabled")],
+];
+
+await index.manifest().catch((e) => (console.error(`cannot read the index in ${join(dir, "search")}: ${e.message}`), process.exit(2)));
+const site = (url) => url.replace(/#.*/, "");
+let passed = 0, failed = 0;
+// A case may accept several pages (an article and its troubleshooter both answer it).
+for (const [q, wanted] of CASES) {
+  const r = await index.search(q, { limit: 3 });
+  const top = r.results.map((g) => site(g.page || g.url));
+  // The index holds site paths, with the site's base path in front: compare the tail.
+  const want = [wanted].flat().find((w) => top.some((u) => u.endsWith(w))) || [wanted].flat().join(" or ");
+  if (top.some((u) => u.endsWith(want))) {
+    passed++;
+    console.log(`ok - ${JSON.stringify(q)} -> ${want} (#${top.findIndex((u) => u.endsWith(want)) + 1})`);
+  } else {
+    failed++;
+    console.log(`not ok - ${JSON.stringify(q)}: wanted ${want} in the top 3${r.suggestion ? ` (did you mean ${JSON.stringify(r.suggestion)})` : ""}`);
+    r.results.forEach((g, i) => console.log(`  # ${i + 1}. ${g.url}  ${g.score.toFixed(1)}  ${g.title}`));
+    if (!r.results.length) console.log("  # (no results)");
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,431 @@
+// Instant, typo-tolerant search over the static index in search/ (see docs/search-index.md).
+// A pure core (exported; node tests import it) and a thin DOM layer that starts itself in
+// a browser. Every text from the index or the query reaches the page as textContent only.
+
+const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
+export const fold = (s) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+
+const segmenters = {};
+// Words of `text` (UAX #29) as [{ text, word }]: `word` is the folded word, null between words.
+export function segments(text, lang = "en") {
+  if (typeof Intl == "object" && Intl.Segmenter) {
+    const s = segmenters[lang] || (segmenters[lang] = new Intl.Segmenter(lang, { granularity: "word" }));
+    return Array.from(s.segment(text), (g) => ({ text: g.segment, word: g.isWordLike ? fold(g.segment) : null }));
+  }
+  return (text.match(/[\p{L}\p{M}\p{N}_]+(?:['’.][\p{L}\p{M}\p{N}_]+)*|[^\p{L}\p{M}\p{N}_]+/gu) || []).map((t) => ({
+    text: t, word: /[\p{L}\p{N}]/u.test(t) ? fold(t) : null,
+  }));
+}
+export const tokenize = (text, lang) => segments(fold(text), lang).filter((s) => s.word).map((s) => s.word);
+
+// Damerau (optimal string alignment) distance; an adjacent swap counts 1.
+export function distance(a, b) {
+  a = [...a], b = [...b];
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let p2, p1 = b.map((_, j) => j + 1), row;
+  p1.unshift(0);
+  for (let i = 1; i <= a.length; i++) {
+    row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const c = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = Math.min(p1[j] + 1, row[j - 1] + 1, p1[j - 1] + c);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = Math.min(row[j], p2[j - 2] + 1);
+    }
+    p2 = p1, p1 = row;
+  }
+  return p1[b.length];
+}
+export const deletions = (w) => {
+  const c = [...w];
+  return [...new Set(c.map((_, i) => c.slice(0, i).concat(c.slice(i + 1)).join("")))];
+};
+
+// Text split into { text, mark } runs; `match(word)` says which folded words to mark.
+// With `max`, only a window of about `max` characters around the first match is kept.
+export function highlight(text, match, { max = 0, before = 50, lang } = {}) {
+  const segs = segments(text || "", lang);
+  let at = 0, first = -1, out = [];
+  for (const s of segs) {
+    s.at = at, at += s.text.length;
+    s.mark = !!s.word && match(s.word);
+    if (s.mark && first < 0) first = s.at;
+  }
+  let from = 0, to = at;
+  if (max && at > max) from = first > before ? first - before : 0, to = from + max;
+  for (const s of segs) {
+    if (s.at < from || s.at + s.text.length > to) continue;
+    const last = out[out.length - 1];
+    if (last && !last.mark && !s.mark) last.text += s.text;
+    else out.push({ text: s.text, mark: s.mark });
+  }
+  if (out.length && !out[0].mark) out[0].text = out[0].text.trimStart();
+  const end = out[out.length - 1];
+  if (end && !end.mark) end.text = end.text.trimEnd();
+  if (from > 0) out.unshift({ text: "… ", mark: false });
+  if (to < at) out.push({ text: " …", mark: false });
+  return out;
+}
+
+// DOM nodes for { text, mark } runs: <mark> elements and text nodes, never parsed HTML.
+export const markNodes = (runs, doc = document) => runs.map((r) => {
+  const n = r.mark ? doc.createElement("mark") : doc.createTextNode(r.text);
+  if (r.mark) n.textContent = r.text;
+  return n;
+});
+
+// The index: `load(file)` resolves a file of search/ (e.g. "manifest.json") to parsed JSON.
+export function createIndex(load) {
+  const files = new Map(), ready = new Map(), posts = new Map();
+  let manifest, mf, keyLen = 1;
+  const get = (f) => {
+    if (!files.has(f)) files.set(f, Promise.resolve(load(f)).then((v) => (ready.set(f, v), v), (e) => (files.delete(f), Promise.reject(e))));
+    return files.get(f);
+  };
+  const init = () => manifest || (manifest = get("manifest.json").then((m) => {
+    for (const k in m.shards) keyLen = Math.max(keyLen, [...k].length);
+    return (mf = m);
+  }, (e) => ((manifest = null), Promise.reject(e))));
+  // The longest shard key that is a prefix of `w`.
+  const keyOf = (m, w) => {
+    const c = [...w];
+    for (let n = Math.min(keyLen, c.length); n > 0; n--) if (own(m.shards, c.slice(0, n).join(""))) return c.slice(0, n).join("");
+    return null;
+  };
+  const shard = async (w) => {
+    const m = await init(), k = keyOf(m, w);
+    return k ? get(m.shards[k]) : null;
+  };
+  // Surface word -> { stem, post: Map(doc -> impact) }.
+  const term = async (w) => {
+    const s = await shard(w), stem = own(s && s.words, w) || w;
+    if (!posts.has(stem)) {
+      const list = own((stem == w ? s : await shard(stem))?.terms, stem) || [], map = new Map();
+      for (let i = 0, d = 0; i < list.length; i += 2) map.set((d += list[i]), list[i + 1]);
+      posts.set(stem, map);
+    }
+    return { w, stem, post: posts.get(stem) };
+  };
+  // Stem of a word whose shard is already loaded (for highlighting); the word itself otherwise.
+  const stemNow = (w) => {
+    const k = mf && keyOf(mf, w);
+    return own(k && ready.get(mf.shards[k])?.words, w) || w;
+  };
+  // Indexed words at Damerau distance 1 from q (or up to `max`, for suggestions).
+  const typos = async (q, max = 1) => {
+    const keys = new Set([q, ...deletions(q)]), found = new Set();
+    if (max > 1) {
+      // Suggestions only: also two deletions, and every word of q's own shard.
+      for (const d of deletions(q)) deletions(d).forEach((k) => keys.add(k));
+      const s = await shard(q);
+      Object.keys(s?.words || {}).concat(...Object.values(s?.typos || {})).forEach((w) => found.add(w));
+    }
+    await Promise.all([...keys].map(async (k) => (own((await shard(k))?.typos, k) || []).forEach((w) => found.add(w))));
+    return [...found].filter((w) => w != q && distance(w, q) <= max);
+  };
+  // Indexed words (surface words and stems) that start with p.
+  const prefixed = async (p) => {
+    const m = await init(), keys = new Set(Object.keys(m.shards).filter((k) => k.startsWith(p))), out = new Set();
+    if (keyOf(m, p)) keys.add(keyOf(m, p));
+    for (const s of await Promise.all([...keys].map((k) => get(m.shards[k])))) {
+      for (const w of [...Object.keys(s.terms || {}), ...Object.keys(s.words || {})]) if (w.startsWith(p) && w != p) out.add(w);
+    }
+    return [...out].sort((a, b) => a.length - b.length).slice(0, 40);
+  };
+  const docs = async (ids) => {
+    const m = await init(), out = new Map();
+    // `chunks` is { count, hash } (files docs-<n>.<hash>.json), or a list of file names.
+    const file = (c) => (Array.isArray(m.chunks) ? m.chunks[c] : c < m.chunks.count && `docs-${c}.${m.chunks.hash}.json`);
+    const chunks = await Promise.all([...new Set(ids.map((d) => Math.floor(d / m.chunk_size)))].map(async (c) => [c, file(c) && (await get(file(c)))]));
+    const byChunk = new Map(chunks);
+    for (const d of ids) out.set(d, byChunk.get(Math.floor(d / m.chunk_size))?.[d % m.chunk_size]);
+    return out;
+  };
+  const total = (post) => [...post.values()].reduce((a, b) => a + b, 0);
+
+  async function search(query, { limit = 8, subs = 3 } = {}) {
+    const m = await init(), lang = m.language, stop = new Set(m.stopwords || []);
+    const words = tokenize(query, lang);
+    let slots = words.map((w, i) => ({ w, i })).filter((s) => !stop.has(s.w));
+    if (!slots.length) slots = words.map((w, i) => ({ w, i }));
+    // Prefix matching for the word being typed: the last word, unless the query ends after it.
+    const typing = words.length && !/[\s\p{P}]$/u.test(query) && slots.at(-1)?.i == words.length - 1 && [...words.at(-1)].length > 1 ? slots.at(-1) : null;
+    const marks = new Set(), stems = new Set();
+    const add = (into, post, weight) => post.forEach((v, d) => into.set(d, Math.max(into.get(d) || 0, v * weight)));
+    await Promise.all(slots.map(async (s) => {
+      const t = await term(s.w);
+      s.exact = t.post, s.alt = new Map();
+      marks.add(s.w), stems.add(t.stem);
+      if (!t.post.size) {
+        let best = 0;
+        for (const c of await Promise.all((await typos(s.w)).map(term))) {
+          if (!c.post.size) continue;
+          add(s.alt, c.post, 0.8), marks.add(c.w), stems.add(c.stem);
+          if (total(c.post) > best) best = total(c.post), s.fix = c.w;
+        }
+      }
+      if (s == typing) {
+        for (const c of await Promise.all((await prefixed(s.w)).map(term))) if (c.post.size) add(s.alt, c.post, 0.7), s.grown = 1;
+      }
+    }));
+    // Synonyms: a run of query words equal to one alternative also searches the others.
+    const runs = [];
+    for (const group of m.synonyms || []) {
+      for (const alt of group) {
+        for (let i = 0; i + alt.length <= words.length; i++) {
+          if (!alt.every((w, k) => words[i + k] == w)) continue;
+          // Alternatives whose words the query already has are searched anyway.
+          runs.push({ from: i, to: i + alt.length - 1, alts: group.filter((a) => !a.every((w) => words.includes(w))) });
+        }
+      }
+    }
+    runs.sort((a, b) => b.to - b.from - (a.to - a.from));
+    const used = [], taken = new Set();
+    for (const r of runs) {
+      if (r.alts.length && !used.some((u) => r.from <= u.to && u.from <= r.to)) used.push(r);
+    }
+    await Promise.all(used.map(async (r) => {
+      r.slots = slots.filter((s) => s.i >= r.from && s.i <= r.to), r.syn = new Map();
+      r.slots.forEach((s) => taken.add(s));
+      for (const alt of r.alts) {
+        const ws = alt.filter((w) => !stop.has(w));
+        const ts = await Promise.all(ws.map(term));
+        if (!ts.length || ts.some((t) => !t.post.size)) continue;
+        ws.forEach((w) => marks.add(w)), ts.forEach((t) => stems.add(t.stem));
+        for (const d of ts[0].post.keys()) {
+          // The alternative stands in for the run's words: scaled to the run's length.
+          const v = (0.8 * ts.reduce((n, t) => n + t.post.get(d), 0) * r.slots.length) / ts.length;
+          if (ts.every((t) => t.post.has(d))) r.syn.set(d, Math.max(r.syn.get(d) || 0, v));
+        }
+      }
+    }));
+
+    // Score every doc any word reached.
+    const hit = (s, d) => (s.exact.has(d) ? s.exact.get(d) : s.alt.get(d) || 0);
+    const ids = new Set();
+    for (const s of slots) s.exact.forEach((_, d) => ids.add(d)), s.alt.forEach((_, d) => ids.add(d));
+    for (const r of used) r.syn.forEach((_, d) => ids.add(d));
+    let ranked = [];
+    for (const d of ids) {
+      let score = 0, every = true;
+      for (const r of used) {
+        // A run matched only in part counts in proportion ("tick" alone is not "green tick").
+        const n = r.slots.filter((s) => hit(s, d)).length, syn = r.syn.get(d) || 0;
+        const sum = (r.slots.reduce((a, s) => a + hit(s, d), 0) * n) / r.slots.length;
+        score += Math.max(sum, syn), every = every && (n == r.slots.length || syn > 0);
+      }
+      for (const s of slots) if (!taken.has(s)) score += hit(s, d), every = every && !!hit(s, d);
+      if (every) score *= 1.5;
+      ranked.push({ d, score });
+    }
+    ranked.sort((a, b) => b.score - a.score || a.d - b.d);
+    ranked = ranked.slice(0, Math.max(limit * 6, 48));
+    const meta = await docs(ranked.map((r) => r.d));
+    if (words.length > 1) {
+      const phrase = ` ${words.join(" ")} `;
+      for (const r of ranked) {
+        const doc = meta.get(r.d);
+        if (doc && ` ${tokenize(doc.title + " " + (doc.section || "") + " " + doc.text, lang).join(" ")} `.includes(phrase)) r.score *= 1.3;
+      }
+      ranked.sort((a, b) => b.score - a.score || a.d - b.d);
+    }
+
+    // Group by page: the best doc decides the rank, other matching docs become sub-results.
+    const match = (w) => marks.has(w) || stems.has(stemNow(w)) || (!!typing && w.startsWith(typing.w));
+    const groups = new Map();
+    for (const { d, score } of ranked) {
+      const doc = meta.get(d);
+      if (!doc) continue;
+      const page = doc.url.split("#")[0];
+      const g = groups.get(page);
+      if (!g) {
+        groups.set(page, {
+          page, url: doc.url, score, title: doc.title, crumb: doc.crumb, section: doc.section,
+          titleMarks: highlight(doc.title, match, { lang }),
+          sectionMarks: doc.section ? highlight(doc.section, match, { lang }) : null,
+          excerpt: highlight(doc.text, match, { max: 180, lang }), subs: [],
+        });
+      } else if (doc.section && g.subs.length < subs) {
+        g.subs.push({ url: doc.url, score, title: doc.section || doc.title, marks: highlight(doc.section || doc.title, match, { lang }) });
+      }
+    }
+    const results = [...groups.values()];
+
+    // "Did you mean": corrected words; with no results at all, look two edits away.
+    let fixed = false;
+    const better = await Promise.all(words.map(async (w, i) => {
+      const s = slots.find((x) => x.i == i);
+      if (!s || s.exact.size || s.grown) return w;
+      if (s.fix) return (fixed = true), s.fix;
+      if (results.length) return w;
+      let best = w, n = 0;
+      for (const c of await Promise.all((await typos(w, 2)).map(term))) if (total(c.post) > n) (n = total(c.post)), (best = c.w), (fixed = true);
+      return best;
+    }));
+    return { query, words, results: results.slice(0, limit), total: results.length, suggestion: fixed ? better.join(" ") : null, trees: m.trees || [] };
+  }
+  return { search, manifest: init, typos, prefixed, term };
+}
+
+// ---------- DOM ----------
+
+if (typeof document == "object" && document.documentElement) start();
+
+function start() {
+  const d = document, html = d.documentElement;
+  const base = html.dataset.base || new URL(".", import.meta.url).pathname;
+  // A request that hangs (a dropped connection) is given up after a few seconds and tried again.
+  const load = (f, again = 2) =>
+    fetch(base + "search/" + f, { signal: AbortSignal.timeout(4000) })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${r.status} ${f}`))))
+      .catch((e) => (again && e.name == "TimeoutError" ? load(f, again - 1) : Promise.reject(e)));
+  const index = createIndex(load);
+  const el = (tag, attrs, ...kids) => {
+    const e = d.createElement(tag);
+    for (const k in attrs) if (attrs[k] != null) e.setAttribute(k, attrs[k]);
+    e.append(...kids);
+    return e;
+  };
+  const marked = (runs) => markNodes(runs, d);
+  const searchUrl = (q) => base + "search/?q=" + encodeURIComponent(q);
+  const count = (r) => (r.total == 1 ? "1 result" : `${r.total} results`);
+  const quoted = (q) => `“${q.trim()}”`;
+  // What to show besides the results: "Did you mean", and on no results the troubleshooters.
+  const extras = (r, retry) => {
+    const out = [];
+    if (!r.results.length) out.push(el("p", 0, `No results for ${quoted(r.query)}.`));
+    if (r.suggestion) {
+      const s = r.suggestion;
+      out.push(el("p", 0, "Did you mean ", retry ? el("button", { type: "button", class: "link-button", "data-suggest": s }, s) : el("a", { href: searchUrl(s) }, s), "?"));
+    }
+    if (!r.results.length && r.trees.length) {
+      out.push(el("p", 0, "A troubleshooter may help:"), el("ul", { class: "plain-list" }, ...r.trees.map((t) => el("li", 0, el("a", { href: t.url }, t.title)))));
+    }
+    return out;
+  };
+  const debounce = (f, ms = 120) => {
+    let t;
+    return () => (clearTimeout(t), (t = setTimeout(f, ms)));
+  };
+  let uid = 0;
+
+  // A header or home search box: a combobox with a listbox of results under it.
+  function combo(form) {
+    const input = form.querySelector("input[type=search]"), id = "search-" + ++uid;
+    const list = el("ul", { role: "listbox", id: id + "-list", "aria-label": "Search results", hidden: "" });
+    const note = el("div", { class: "search-note" });
+    const popup = el("div", { class: "search-popup", hidden: "" }, list, note);
+    const status = el("p", { class: "visually-hidden", role: "status" });
+    form.append(popup, status);
+    for (const [k, v] of Object.entries({ role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": list.id, autocomplete: "off" })) input.setAttribute(k, v);
+    let opts = [], active = -1, seq = 0;
+    const move = (i) => {
+      opts.forEach((o, k) => o.setAttribute("aria-selected", k == i));
+      active = i;
+      if (i < 0) input.removeAttribute("aria-activedescendant");
+      else input.setAttribute("aria-activedescendant", opts[i].id), opts[i].scrollIntoView({ block: "nearest" });
+    };
+    const show = (on) => {
+      popup.hidden = !on || (!opts.length && !note.childNodes.length);
+      input.setAttribute("aria-expanded", !popup.hidden && opts.length > 0);
+      if (popup.hidden) move(-1);
+    };
+    const go = (href) => {
+      show(false);
+      location.assign(href);
+    };
+    const run = async () => {
+      const q = input.value, n = ++seq;
+      if (!q.trim()) return (opts = []), note.replaceChildren(), (status.textContent = ""), (form.dataset.shown = q), show(false);
+      let r;
+      try {
+        r = await index.search(q, { limit: 6, subs: 2 });
+      } catch (e) {
+        if (n == seq) (opts = []), note.replaceChildren(el("p", 0, "Search is not available right now.")), show(true);
+        return;
+      }
+      if (n != seq) return;
+      let k = 0;
+      const option = (href, cls, ...kids) => el("li", { role: "option", id: `${id}-o${k++}`, class: cls, "data-href": href, "aria-selected": "false" }, ...kids);
+      opts = r.results.flatMap((g) => [
+        option(g.url, "search-option", el("span", { class: "search-title" }, ...marked(g.titleMarks), ...(g.sectionMarks ? [" › ", ...marked(g.sectionMarks)] : [])),
+          el("span", { class: "search-crumb" }, g.crumb), el("span", { class: "search-excerpt" }, ...marked(g.excerpt))),
+        ...g.subs.map((s) => option(s.url, "search-option search-sub", ...marked(s.marks))),
+      ]);
+      list.replaceChildren(...opts);
+      list.hidden = !opts.length;
+      const more = r.total > r.results.length ? [el("p", 0, el("a", { href: searchUrl(q) }, `See all ${r.total} results`))] : [];
+      note.replaceChildren(...extras(r, true), ...more);
+      status.textContent = r.results.length ? count(r) : `No results. ${r.suggestion ? `Did you mean ${r.suggestion}?` : ""}`;
+      move(-1);
+      form.dataset.shown = q;
+      show(d.activeElement == input || form.contains(d.activeElement));
+    };
+    const later = debounce(run);
+    input.addEventListener("input", () => (delete form.dataset.shown, later()));
+    input.addEventListener("focus", () => show(true));
+    input.addEventListener("keydown", (e) => {
+      const open = !popup.hidden;
+      if (e.key == "ArrowDown" || e.key == "ArrowUp") {
+        if (!opts.length) return;
+        e.preventDefault();
+        if (!open) return show(true);
+        const n = opts.length;
+        move(e.key == "ArrowDown" ? (active + 1) % n : active < 0 ? n - 1 : (active + n - 1) % n);
+      } else if (e.key == "Enter" && open && active >= 0) {
+        e.preventDefault();
+        go(opts[active].dataset.href);
+      } else if (e.key == "Escape") {
+        if (open) e.preventDefault(), show(false);
+        else if (input.value) e.preventDefault(), (input.value = ""), run();
+      }
+    });
+    list.addEventListener("mousedown", (e) => e.preventDefault());
+    list.addEventListener("click", (e) => {
+      const o = e.target.closest("[role=option]");
+      if (o) go(o.dataset.href);
+    });
+    note.addEventListener("click", (e) => {
+      const s = e.target.closest("[data-suggest]");
+      if (s) (input.value = s.dataset.suggest), input.focus(), run();
+    });
+    form.addEventListener("focusout", (e) => !form.contains(e.relatedTarget) && show(false));
+    // Typed (or focused) before this script arrived.
+    if (d.activeElement == input && input.value.trim()) run();
+  }
+
+  // The search page: full results for ?q=, kept in the URL while typing.
+  function page(form) {
+    const input = form.querySelector("input[type=search]"), out = d.querySelector("[data-search-results]"), status = d.querySelector("[data-search-status]");
+    const title = d.title;
+    let seq = 0;
+    const run = async (push) => {
+      const q = input.value, n = ++seq;
+      if (push) history.replaceState(history.state, "", q.trim() ? "?q=" + encodeURIComponent(q) : location.pathname);
+      if (!q.trim()) return out.replaceChildren(), (status.textContent = ""), (d.title = title);
+      let r;
+      try {
+        r = await index.search(q, { limit: 30, subs: 3 });
+      } catch (e) {
+        if (n == seq) status.textContent = "Search is not available right now.";
+        return;
+      }
+      if (n != seq) return;
+      d.title = `${q.trim()} · ${title}`;
+      status.textContent = r.results.length ? `${count(r)} for ${quoted(q)}` : `No results for ${quoted(q)}`;
+      const list = el("ol", { class: "search-results" }, ...r.results.map((g) => el("li", 0,
+        el("a", { href: g.url, class: "search-title" }, ...marked(g.titleMarks), ...(g.sectionMarks ? [" › ", ...marked(g.sectionMarks)] : [])),
+        el("span", { class: "search-crumb" }, g.crumb),
+        el("p", { class: "search-excerpt" }, ...marked(g.excerpt)),
+        g.subs.length ? el("ul", { class: "search-subs" }, ...g.subs.map((s) => el("li", 0, el("a", { href: s.url }, ...marked(s.marks))))) : "")));
+      out.dataset.shown = q;
+      out.replaceChildren(...extras(r, false).filter((p) => !/^No results/.test(p.textContent)), ...(r.results.length ? [list] : []));
+    };
+    input.value = new URLSearchParams(location.search).get("q") || "";
+    form.addEventListener("submit", (e) => (e.preventDefault(), run(true)));
+    const later = debounce(() => run(true));
+    input.addEventListener("input", () => (delete out.dataset.shown, later()));
+    run(false);
+  }
+
+  for (const form of d.querySelectorAll("form[data-search]")) (form.dataset.search == "page" ? page : combo)(form);
+}
