@@ -42,12 +42,24 @@ fn coex_help_center_in_headless_chromium() {
         .find(|w| w.starts_with("http://127.0.0.1:"))
         .unwrap_or_else(|| panic!("no URL in serve output: {line}"))
         .to_string();
-    let result = Command::new("node")
-        .arg(suite.join("run.mjs"))
-        .arg(&url)
-        .current_dir(&suite)
-        .output()
-        .expect("run node");
+    let run = || {
+        Command::new("node")
+            .arg(suite.join("run.mjs"))
+            .arg(&url)
+            .current_dir(&suite)
+            .output()
+            .expect("run node")
+    };
+    let mut result = run();
+    if !result.status.success() {
+        // Chromium on a loaded 2-core machine now and then misses a load
+        // event by the suite's 15 s timeouts; a second failure is real.
+        println!(
+            "first run failed, retrying once:\n{}",
+            String::from_utf8_lossy(&result.stdout)
+        );
+        result = run();
+    }
     let _ = server.kill();
     let _ = server.wait();
     let report = format!(
