@@ -46,7 +46,11 @@ async function measure(browser, root, query) {
   await query(page);
   await page.waitForTimeout(300);
   let bytes = 0;
-  for (const r of requests) bytes += (await r.sizes()).responseBodySize;
+  for (const r of requests) {
+    const size = (await r.sizes()).responseBodySize;
+    bytes += size;
+    if (process.env.VERBOSE) console.log(`   ${(size / 1024).toFixed(1).padStart(6)} kB  ${new URL(r.url()).pathname}`);
+  }
   await page.close();
   server.close();
   return { bytes, files: requests.length };
@@ -58,12 +62,12 @@ try {
   console.log("word            waymark kB (files)   pagefind kB (files)   ratio");
   for (const word of words) {
     const ours = await measure(browser, waymarkDir, async (page) => {
+      // One query, as Pagefind gets one search() call: the word is entered
+      // at once (typing letter by letter runs a search per pause).
       await page.focus("#site-search");
-      await page.keyboard.type(word + " ");
-      await page.waitForFunction(() => {
-        const status = document.querySelector("[role=status][aria-live], .search-live, [data-search-live]");
-        return document.querySelector("[role=listbox] [role=option]") || (status && /result/i.test(status.textContent));
-      }, null, { timeout: 20000 });
+      await page.fill("#site-search", word + " ");
+      // Done when the live region reports the results (or that there are none).
+      await page.waitForFunction(() => [...document.querySelectorAll("header [role=status]")].some((s) => /result/i.test(s.textContent)), null, { timeout: 20000 });
     });
     const theirs = await measure(browser, pagefindDir, async (page) => {
       await page.evaluate(async (w) => {

@@ -24,9 +24,9 @@ const B: f32 = 0.75;
 /// Very common terms keep only their best postings: they barely change
 /// rankings, and a query for them must stay small to download.
 const MAX_POSTINGS: usize = 5_000;
-const CHUNK_SIZE: usize = 64;
+const CHUNK_SIZE: usize = 40;
 /// A 2-letter shard bigger than this is split by 3-letter prefixes.
-const MAX_SHARD_BYTES: usize = 96 * 1024;
+const MAX_SHARD_BYTES: usize = 128 * 1024;
 const EXCERPT_CHARS: usize = 200;
 /// Troubleshooters suggested when nothing matches.
 const SUGGESTED_TREES: usize = 12;
@@ -852,7 +852,7 @@ mod tests {
     #[test]
     fn big_groups_split_into_longer_prefixes() {
         let mut by_key = BTreeMap::new();
-        for i in 0..3000 {
+        for i in 0..8000 {
             let entry = Entry {
                 postings: Some(vec![(1, 200), (1, 100)]),
                 ..Entry::default()

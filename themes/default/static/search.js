@@ -219,7 +219,18 @@ export function createIndex(load) {
     }
     ranked.sort((a, b) => b.score - a.score || a.d - b.d);
     ranked = ranked.slice(0, Math.max(limit * 6, 48));
-    const meta = await docs(ranked.map((r) => r.d));
+    // Fetch doc metadata in rank order only until `limit` pages are known:
+    // each chunk is a request, and common words reach thousands of docs.
+    const meta = new Map(), pages = new Set();
+    let upto = 0;
+    // Several words: fetch more at once, so the phrase bonus can reorder.
+    const batch = words.length > 1 ? Math.max(limit * 3, 18) : limit;
+    while (upto < ranked.length && pages.size < limit) {
+      const got = await docs(ranked.slice(upto, (upto += batch)).map((r) => r.d));
+      got.forEach((doc, d) => doc && (meta.set(d, doc), pages.add(doc.url.split("#")[0])));
+    }
+    const more = upto < ranked.length;
+    ranked = ranked.slice(0, upto);
     if (words.length > 1) {
       const phrase = ` ${words.join(" ")} `;
       for (const r of ranked) {
@@ -261,7 +272,7 @@ export function createIndex(load) {
       for (const c of await Promise.all((await typos(w, 2)).map(term))) if (total(c.post) > n) (n = total(c.post)), (best = c.w), (fixed = true);
       return best;
     }));
-    return { query, words, results: results.slice(0, limit), total: results.length, suggestion: fixed ? better.join(" ") : null, trees: m.trees || [] };
+    return { query, words, results: results.slice(0, limit), total: Math.min(results.length, limit), more, suggestion: fixed ? better.join(" ") : null, trees: m.trees || [] };
   }
   return { search, manifest: init, typos, prefixed, term };
 }
@@ -287,7 +298,7 @@ function start() {
   };
   const marked = (runs) => markNodes(runs, d);
   const searchUrl = (q) => base + "search/?q=" + encodeURIComponent(q);
-  const count = (r) => (r.total == 1 ? "1 result" : `${r.total} results`);
+  const count = (r) => (r.more ? `${r.total}+ results` : r.total == 1 ? "1 result" : `${r.total} results`);
   const quoted = (q) => `“${q.trim()}”`;
   // What to show besides the results: "Did you mean", and on no results the troubleshooters.
   const extras = (r, retry) => {
@@ -353,7 +364,7 @@ function start() {
       ]);
       list.replaceChildren(...opts);
       list.hidden = !opts.length;
-      const more = r.total > r.results.length ? [el("p", 0, el("a", { href: searchUrl(q) }, `See all ${r.total} results`))] : [];
+      const more = r.more ? [el("p", 0, el("a", { href: searchUrl(q) }, "See all results"))] : [];
       note.replaceChildren(...extras(r, true), ...more);
       status.textContent = r.results.length ? count(r) : `No results. ${r.suggestion ? `Did you mean ${r.suggestion}?` : ""}`;
       move(-1);
