@@ -64,6 +64,9 @@ enum Command {
         /// Address to listen on
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Open the site in the default browser once it is served
+        #[arg(long)]
+        open: bool,
         /// Output folder [default: <root>/public]
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -212,8 +215,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             site,
             port,
             bind,
+            open,
             output,
-        } => serve(&site, port, &bind, output),
+        } => serve(&site, port, &bind, open, output),
         Command::New(NewCommand::Article {
             slug,
             category,
@@ -285,6 +289,7 @@ fn serve(
     site: &SiteArgs,
     port: u16,
     bind: &str,
+    open: bool,
     output: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let (server, port) = waymark::serve::bind(bind, port)?;
@@ -311,6 +316,9 @@ fn serve(
     let root = output.clone();
     let server_live = live.clone();
     std::thread::spawn(move || waymark::serve::run(server, &root, 8, Some(server_live)));
+    if open {
+        open_browser(&url);
+    }
     // Both callbacks rebuild; the watcher calls one at a time.
     let preview = std::cell::RefCell::new(preview);
     let full_rebuild = |what: &str, css_only: bool| {
@@ -381,6 +389,26 @@ fn serve(
         || full_rebuild("the last edits", false),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens `url` with the desktop's opener; a machine without one only
+/// loses the convenience.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("note: could not open a browser ({opener}: {e}); open {url} yourself");
+    }
 }
 
 /// Prints a status line; a closed terminal must not stop the server.
