@@ -114,6 +114,8 @@ fn ascii_words(text: &str, mut f: impl FnMut(&str)) {
 struct Language {
     stemmer: Option<rust_stemmers::Stemmer>,
     stopwords: &'static [&'static str],
+    /// The same words, for a check per token that does not compare strings.
+    stopword_set: std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<FxHasher>>,
 }
 
 impl Language {
@@ -138,13 +140,15 @@ impl Language {
             "tr" => Some(A::Turkish),
             _ => None,
         };
+        let stopwords: &'static [&'static str] = if primary == "en" {
+            ENGLISH_STOPWORDS
+        } else {
+            &[]
+        };
         Language {
             stemmer: algorithm.map(rust_stemmers::Stemmer::create),
-            stopwords: if primary == "en" {
-                ENGLISH_STOPWORDS
-            } else {
-                &[]
-            },
+            stopwords,
+            stopword_set: stopwords.iter().copied().collect(),
         }
     }
 
@@ -156,7 +160,8 @@ impl Language {
     }
 
     fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.binary_search(&word).is_ok()
+        // No English stop word is longer than 8 bytes.
+        word.len() <= 8 && self.stopword_set.contains(word)
     }
 }
 
@@ -183,10 +188,10 @@ pub struct SearchSection {
 /// Stems and surface words with ids, shared by the parallel loaders.
 #[derive(Default)]
 struct Dictionary {
-    stem_ids: HashMap<String, u32>,
+    stem_ids: FastMap<String, u32>,
     stems: Vec<String>,
     /// Surface word → stem id.
-    surfaces: HashMap<String, u32>,
+    surfaces: FastMap<String, u32>,
 }
 
 /// Analyses text into [`DocTerms`] while content loads, so the build never
@@ -213,7 +218,8 @@ impl Indexer {
     /// Counts the words of each field; `fields` are title, heading,
     /// description and tags, body.
     pub fn analyse(&self, fields: [&str; 4]) -> DocTerms {
-        let mut counts: HashMap<String, [u8; 4]> = HashMap::new();
+        let mut counts: FastMap<String, [u8; 4]> =
+            FastMap::with_capacity_and_hasher(128, Default::default());
         let mut lengths = [0u32; 4];
         for (field, text) in fields.iter().enumerate() {
             for_each_word(text, |word| {
@@ -233,7 +239,7 @@ impl Indexer {
         let Ok(mut dict) = self.dictionary.lock() else {
             return DocTerms::default();
         };
-        let mut by_stem: HashMap<u32, [u8; 4]> = HashMap::with_capacity(counts.len());
+        let mut by_stem: FastMap<u32, [u8; 4]> = FastMap::default();
         for (word, tf) in counts {
             let id = match dict.surfaces.get(&word) {
                 Some(id) => *id,
@@ -446,43 +452,77 @@ pub fn index(
     let postings = score(postings, &lengths);
 
     // Every key goes to the shard of its own prefix.
-    let mut by_key: BTreeMap<String, Entry> = BTreeMap::new();
+    // Every key once, sorted: typo variants, surface words, stems.
+    let mut items: Vec<(String, Entry)> = Vec::new();
     for (surface, stem_id) in &dictionary.surfaces {
         let stem = &dictionary.stems[*stem_id as usize];
         if surface.chars().count() >= TYPO_MIN_CHARS {
             for variant in deletions(surface).into_iter().chain([surface.clone()]) {
-                let typos = &mut by_key.entry(variant).or_default().typos;
-                if !typos.contains(surface) {
-                    typos.push(surface.clone());
-                }
+                items.push((
+                    variant,
+                    Entry {
+                        typos: vec![surface.clone()],
+                        ..Entry::default()
+                    },
+                ));
             }
         }
         if surface != stem {
-            by_key.entry(surface.clone()).or_default().stem = Some(stem.clone());
+            items.push((
+                surface.clone(),
+                Entry {
+                    stem: Some(stem.clone()),
+                    ..Entry::default()
+                },
+            ));
         }
     }
     for (stem, list) in dictionary.stems.iter().zip(postings) {
         if !list.is_empty() {
-            by_key.entry(stem.clone()).or_default().postings = Some(list);
+            items.push((
+                stem.clone(),
+                Entry {
+                    postings: Some(list),
+                    ..Entry::default()
+                },
+            ));
         }
     }
     let language = &r.site.indexer.language;
     drop(dictionary);
-    for entry in by_key.values_mut() {
+    items.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut entries: Vec<(String, Entry)> = Vec::with_capacity(items.len());
+    for (key, entry) in items {
+        match entries.last_mut() {
+            Some((last, merged)) if *last == key => merged.absorb(entry),
+            _ => entries.push((key, entry)),
+        }
+    }
+    for (_, entry) in &mut entries {
         entry.typos.sort();
+        entry.typos.dedup();
     }
-    let mut shard_names = BTreeMap::new();
-    for (key, shard) in shard(by_key) {
-        let json = serde_json::to_string(&shard)?;
-        let name = format!(
-            "shard-{}.{}.json",
-            file_key(&key),
-            fingerprint(json.as_bytes())
-        );
-        shard_names.insert(key, name.clone());
-        sink(OutputFile::new(format!("search/{name}"), json))?;
-        count += 1;
-    }
+    let shard_names = std::sync::Mutex::new(BTreeMap::new());
+    shard(entries)
+        .into_par_iter()
+        .try_for_each(|(key, shard)| {
+            let json = serde_json::to_string(&shard)?;
+            let name = format!(
+                "shard-{}.{}.json",
+                file_key(&key),
+                fingerprint(json.as_bytes())
+            );
+            sink(OutputFile::new(format!("search/{name}"), json))?;
+            shard_names
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a search thread panicked"))?
+                .insert(key, name);
+            anyhow::Ok(())
+        })?;
+    let shard_names = shard_names
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a search thread panicked"))?;
+    count += shard_names.len();
     let synonyms: Vec<Vec<Vec<String>>> = r
         .site
         .config
@@ -578,6 +618,13 @@ struct Entry {
 }
 
 impl Entry {
+    /// Merges another entry of the same key into this one.
+    fn absorb(&mut self, other: Entry) {
+        self.stem = self.stem.take().or(other.stem);
+        self.postings = self.postings.take().or(other.postings);
+        self.typos.extend(other.typos);
+    }
+
     fn size(&self, key: &str) -> usize {
         key.len() * 3
             + self.stem.as_ref().map_or(0, String::len)
@@ -675,8 +722,7 @@ fn prefix(key: &str, len: usize) -> String {
 /// Groups keys into shards by prefix: 1 letter, and where a group is too
 /// big, its big sub-groups (one letter longer) become shards of their own,
 /// recursively, so small groups share a file and no file grows too big. A key belongs to the shard of its longest shard-key prefix.
-fn shard(by_key: BTreeMap<String, Entry>) -> BTreeMap<String, Shard> {
-    let entries: Vec<(String, Entry)> = by_key.into_iter().collect();
+fn shard(entries: Vec<(String, Entry)>) -> Vec<(String, Shard)> {
     let mut keys: Vec<(String, Vec<usize>)> = Vec::new();
     let mut start = 0;
     while start < entries.len() {
@@ -689,7 +735,7 @@ fn shard(by_key: BTreeMap<String, Entry>) -> BTreeMap<String, Shard> {
         split(&entries, (start..end).collect(), p, 1, &mut keys);
         start = end;
     }
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, Shard> = BTreeMap::new();
     let mut entries: Vec<Option<(String, Entry)>> = entries.into_iter().map(Some).collect();
     for (shard_key, members) in keys {
         let shard: &mut Shard = out.entry(shard_key).or_default();
@@ -708,7 +754,7 @@ fn shard(by_key: BTreeMap<String, Entry>) -> BTreeMap<String, Shard> {
             }
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 /// Splits the group `members` (all starting with `key`) into shards.
@@ -766,16 +812,62 @@ fn file_key(key: &str) -> String {
 
 /// The start of a doc's text, cut at a word boundary.
 fn excerpt_source(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() <= EXCERPT_CHARS {
-        return collapsed;
+    // Only the start is kept: stop reading once it is long enough.
+    let mut out = String::with_capacity(EXCERPT_CHARS + 8);
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if chars + len + 1 > EXCERPT_CHARS {
+            if out.is_empty() {
+                out.extend(word.chars().take(EXCERPT_CHARS));
+            }
+            out.push('…');
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += len;
     }
-    let cut: String = collapsed.chars().take(EXCERPT_CHARS).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => cut,
+    out
+}
+
+/// A fast hasher for the index's word maps (FxHash's multiply-rotate):
+/// SipHash's protection against crafted keys is not needed for a build's
+/// own content, and hashing every word of a site shows up in profiles.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {
@@ -869,7 +961,8 @@ mod tests {
                 ..Entry::default()
             },
         );
-        let shards = shard(by_key);
+        let shards: BTreeMap<String, Shard> =
+            shard(by_key.into_iter().collect()).into_iter().collect();
         assert!(
             shards.contains_key("co") && shards.contains_key("con") && shards.contains_key("cox")
         );
