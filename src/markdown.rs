@@ -139,6 +139,10 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 out.heading_ids.push(unique);
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
+                // Markdown links never run script, even with raw HTML allowed.
+                if is_script_url(dest_url) {
+                    *dest_url = CowStr::from("#");
+                }
                 if let Some(target) = link::parse(dest_url, origin.file) {
                     *dest_url = CowStr::from(url_of(&target, &settings.base_path));
                     let len = range.len().min(source.len() - range.start);
@@ -244,6 +248,20 @@ fn inner_text(
     text
 }
 
+/// `javascript:` and friends, as browsers read them (case, spaces and
+/// control characters inside the scheme are ignored).
+pub fn is_script_url(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:text/html"]
+        .iter()
+        .any(|s| scheme.starts_with(&s[..s.len().min(12)]))
+}
+
 /// Heading text → id: lowercase letters and digits, other runs → `-`.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -329,6 +347,15 @@ mod tests {
         };
         let r = render("<script>alert(1)</script>\n", origin, &settings);
         assert!(!r.html.contains("<script>"));
+    }
+
+    #[test]
+    fn script_links_are_neutralised() {
+        let r = render_str("[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](https://ok.example/)\n");
+        assert_eq!(r.html.matches("href=\"#\"").count(), 2, "{}", r.html);
+        assert!(r.html.contains("https://ok.example/"));
+        assert!(is_script_url("vbscript:msgbox"));
+        assert!(!is_script_url("/javascript-guide/"));
     }
 
     #[test]

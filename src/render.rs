@@ -582,6 +582,8 @@ pub fn escape_json_for_html(json: &str) -> String {
             '&' => out.push_str("\\u0026"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
+            // Inert in JSON data too: tree.json labels end up on the page.
+            c if crate::tree_pages::is_bidi_control(c) => {}
             c => out.push(c),
         }
     }

@@ -506,7 +506,7 @@ pub fn index(
     shard(entries)
         .into_par_iter()
         .try_for_each(|(key, shard)| {
-            let json = serde_json::to_string(&shard)?;
+            let json = crate::render::escape_json_for_html(&serde_json::to_string(&shard)?);
             let name = format!(
                 "shard-{}.{}.json",
                 file_key(&key),
@@ -545,10 +545,8 @@ pub fn index(
             "url": crate::link::tree_url(&r.base_path, &t.slug),
         })).collect::<Vec<_>>(),
     });
-    sink(OutputFile::new(
-        "search/manifest.json",
-        manifest.to_string(),
-    ))?;
+    let manifest = crate::render::escape_json_for_html(&manifest.to_string());
+    sink(OutputFile::new("search/manifest.json", manifest))?;
     Ok(count + 1)
 }
 
@@ -571,7 +569,8 @@ fn write_chunks(
                 text: &d.excerpt,
             })
             .collect();
-        serde_json::to_string(&metas)
+        // Same escaping as tree.json: no bidi controls reach the results.
+        serde_json::to_string(&metas).map(|j| crate::render::escape_json_for_html(&j))
     };
     let mut hasher = Fingerprint::default();
     for chunk in docs.chunks(CHUNK_SIZE) {

@@ -375,21 +375,28 @@ pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut last = 0;
     // Copy unescaped runs whole; this runs for every template variable.
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+    for (i, c) in s.char_indices() {
+        let entity = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            c if is_bidi_control(c) => "",
             _ => continue,
         };
         out.push_str(&s[last..i]);
         out.push_str(entity);
-        last = i + 1;
+        last = i + c.len_utf8();
     }
     out.push_str(&s[last..]);
     out
+}
+
+/// Unicode bidi embeddings, overrides and isolates: in a title or label
+/// they can make text read backwards or spill over the rest of the page.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `tree.json`, schema 1 (documented in README): everything a client

@@ -49,6 +49,19 @@ fn to_diagnostic(error: &serde_yaml::Error, file: &Path, first_line: usize) -> D
         ("E-YAML-MISSING-FIELD", Some("add the field".to_string()))
     } else if message.contains("invalid type") {
         ("E-YAML-TYPE", type_help(message))
+    } else if message.contains("duplicate field") || message.contains("duplicate entry") {
+        (
+            "E-YAML-DUPLICATE",
+            Some("a key may appear only once in a mapping; remove or rename one".to_string()),
+        )
+    } else if message.contains("repetition limit") || message.contains("recursion limit") {
+        (
+            "E-YAML-LIMIT",
+            Some(
+                "the file nests or repeats aliases too deeply to be content; write it out plainly"
+                    .to_string(),
+            ),
+        )
     } else if message.contains("tab") {
         (
             "E-YAML-SYNTAX",

@@ -147,3 +147,98 @@ fn check_json_prints_one_object_per_diagnostic() {
     assert_eq!(lines[1]["severity"], "warning");
     assert_eq!(lines[1]["code"], "W-IMAGE-ALT");
 }
+
+#[test]
+fn author_text_is_inert_everywhere() {
+    let site = TestSite::new("invalid/_base");
+    let evil =
+        "Evil </script><script>alert(1)</script> \\\"><img src=x onerror=alert(1)> \u{202E}gnp.exe";
+    site.write(
+        "content/articles/basics/evil.md",
+        &format!(
+            "---\ntitle: \"{evil}\"\ndescription: \"{evil}\"\ntags: [\"<b>bold</b>\"]\n---\n[click](javascript:alert(1)) and [ok](article:good)\n"
+        ),
+    );
+    site.write(
+        "content/trees/evil.yaml",
+        &format!(
+            "title: \"{evil}\"\ndescription: D\nnodes:\n  q:\n    question: \"{evil}\"\n    answers:\n      - label: \"{evil}\"\n        next: done\n  done:\n    title: \"{evil}\"\n    outcome: fix\n    body: ok\n    related: [evil]\n"
+        ),
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.path("public");
+    for file in crate::harness::files(&public) {
+        let text = std::fs::read_to_string(public.join(&file)).unwrap_or_default();
+        assert!(!text.contains("<script>alert"), "{file}: script injected");
+        assert!(!text.contains("<img src=x"), "{file}: element injected");
+        assert!(!text.contains("<b>bold"), "{file}: tag injected");
+        assert!(!text.contains('\u{202E}'), "{file}: bidi override kept");
+        assert!(
+            !text.contains("javascript:"),
+            "{file}: javascript: URL kept"
+        );
+    }
+    let html = site.html("public/articles/evil/index.html");
+    let ld = crate::harness::texts(&html, "script[type='application/ld+json']");
+    let value: serde_json::Value = serde_json::from_str(&ld[0]).expect("JSON-LD stays valid");
+    assert!(
+        value["headline"]
+            .as_str()
+            .is_some_and(|h| h.contains("<img src=x")),
+        "the text itself survives, escaped"
+    );
+    assert!(
+        crate::harness::texts(&html, "main h1")[0].contains("onerror"),
+        "shown as text"
+    );
+}
+
+#[test]
+fn a_build_killed_midway_leaves_the_previous_site_and_no_leftovers() {
+    let site = TestSite::new("invalid/_base");
+    assert!(site.build().status.success());
+    let before = site.read("public/articles/good/index.html");
+    // Enough pages that the build is still running when it is killed.
+    for i in 0..3000 {
+        site.write(
+            &format!("content/articles/basics/page-{i}.md"),
+            &format!(
+                "---\ntitle: Page {i}\ndescription: x\n---\n## Heading\n\n{}\n",
+                "Some words. ".repeat(200)
+            ),
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("build")
+        .current_dir(site.root())
+        .spawn()
+        .expect("start build");
+    // Wait until the build has started writing, then kill -9.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let temp_exists = || {
+        std::fs::read_dir(site.root())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().contains("waymark-tmp"))
+            })
+            .unwrap_or(false)
+    };
+    while !temp_exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        site.read("public/articles/good/index.html"),
+        before,
+        "previous output intact"
+    );
+    assert!(
+        !site.path("public/articles/page-1").exists() || temp_exists(),
+        "no half-new output swapped in"
+    );
+    assert!(site.build().status.success());
+    assert!(!temp_exists(), "the next build removes leftovers");
+    assert!(site.path("public/articles/page-2999/index.html").exists());
+}
