@@ -242,3 +242,48 @@ fn a_build_killed_midway_leaves_the_previous_site_and_no_leftovers() {
     assert!(!temp_exists(), "the next build removes leftovers");
     assert!(site.path("public/articles/page-2999/index.html").exists());
 }
+
+#[test]
+fn very_large_and_deep_content_builds_in_bounded_time() {
+    let site = TestSite::new("invalid/_base");
+    let mut tree = String::from("title: Deep\ndescription: D\nnodes:\n");
+    for i in 0..10_000 {
+        let next = if i + 1 < 10_000 {
+            format!("n{}", i + 1)
+        } else {
+            "done".into()
+        };
+        tree.push_str(&format!("  n{i}:\n    question: Q{i}?\n    answers:\n      - label: Next\n        next: {next}\n"));
+    }
+    tree.push_str(
+        "  done:\n    title: Done\n    outcome: fix\n    body: See [good](article:good).\n",
+    );
+    site.write("content/trees/deep.yaml", &tree);
+    let nested: String = (0..300)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
+    site.write(
+        "content/articles/basics/nested.md",
+        &format!(
+            "---\ntitle: N\ndescription: x\n---\n{} deep\n\n{nested}",
+            ">".repeat(2000)
+        ),
+    );
+    site.write(
+        "content/articles/basics/big.md",
+        &format!(
+            "---\ntitle: Big\ndescription: x\n---\n{}",
+            "word ".repeat(1_000_000)
+        ),
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        site.path("public/troubleshoot/deep/n9999/index.html")
+            .exists()
+    );
+    let check = site.run(&["check"]);
+    assert!(crate::harness::stdout(&check).contains(
+        "tree deep: 10001 nodes, 1 outcomes, 1 distinct paths, longest path 10000 steps"
+    ));
+}
