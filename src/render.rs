@@ -286,12 +286,7 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        let trees = self
-            .site
-            .trees
-            .iter()
-            .map(|t| tree_pages::tree_item(self, t))
-            .collect();
+        let trees = self.tree_items();
         let mut meta = self.meta(
             &self.ctx.title,
             &self.ctx.description,
@@ -472,6 +467,15 @@ impl<'a> Renderer<'a> {
         self.page("redirect.html", &meta, &Redirect { to })
     }
 
+    /// Every troubleshooter as a link, for listings.
+    fn tree_items(&self) -> Vec<LinkItem> {
+        self.site
+            .trees
+            .iter()
+            .map(|t| tree_pages::tree_item(self, t))
+            .collect()
+    }
+
     fn search_page(&self) -> anyhow::Result<OutputFile> {
         #[derive(Serialize)]
         struct SearchPage {
@@ -485,12 +489,7 @@ impl<'a> Renderer<'a> {
             vec![self.home_crumb()],
         );
         meta.noindex = true;
-        let trees = self
-            .site
-            .trees
-            .iter()
-            .map(|t| tree_pages::tree_item(self, t))
-            .collect();
+        let trees = self.tree_items();
         let html = self.page("search.html", &meta, &SearchPage { trees })?;
         Ok(OutputFile::new("search/index.html", html))
     }
@@ -507,12 +506,7 @@ impl<'a> Renderer<'a> {
             vec![self.home_crumb()],
         );
         meta.noindex = true;
-        let trees = self
-            .site
-            .trees
-            .iter()
-            .map(|t| tree_pages::tree_item(self, t))
-            .collect();
+        let trees = self.tree_items();
         let html = self.page("404.html", &meta, &NotFound { trees })?;
         Ok(OutputFile::new("404.html", html))
     }

@@ -74,36 +74,18 @@ fn coex_help_center_in_headless_chromium() {
 #[test]
 fn live_reload_in_headless_chromium() {
     let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let suite = repo.join("tests/browser");
-    assert!(
-        suite.join("node_modules/playwright-core").is_dir(),
-        "browser tests need tests/browser/node_modules: run `bash .ci/setup` first"
-    );
     let server = crate::serve::start("basic");
     let url = format!("http://127.0.0.1:{}/", server.port);
-    let result = Command::new("node")
-        .arg(suite.join("live.mjs"))
-        .arg(&url)
-        .arg(server.site.root())
-        .current_dir(&suite)
-        .output()
-        .expect("run node");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
-    );
-    println!("{report}");
-    assert!(
-        result.status.success(),
-        "live reload browser tests failed:\n{report}"
-    );
+    node("live.mjs", &[url.as_ref(), server.site.root().as_os_str()]);
 }
 
 /// Runs a node script from `tests/browser/` and fails with its output.
 fn node(script: &str, args: &[&std::ffi::OsStr]) {
     let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    assert!(
+        suite.join("node_modules/playwright-core").is_dir(),
+        "browser tests need tests/browser/node_modules: run `bash .ci/setup` first"
+    );
     let result = Command::new("node")
         .arg(suite.join(script))
         .args(args)
