@@ -65,6 +65,15 @@ impl Diagnostic {
         self
     }
 
+    /// Adds `help` unless a more specific one (a suggestion) is already set.
+    pub fn with_help_if_none(self, help: impl Into<String>) -> Self {
+        if self.help.is_some() {
+            self
+        } else {
+            self.with_help(help)
+        }
+    }
+
     /// Adds "did you mean …?" when a candidate is close to `wrong`.
     pub fn with_suggestion<'a>(
         self,

@@ -577,11 +577,41 @@ pub fn escape_json_for_html(json: &str) -> String {
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
             // Inert in JSON data too: tree.json labels end up on the page.
-            c if crate::tree_pages::is_bidi_control(c) => {}
+            c if is_bidi_control(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Escapes author text for HTML text and attributes (Tera uses it for
+/// every template variable).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    // Copy unescaped runs whole; this runs for every template variable.
+    for (i, c) in s.char_indices() {
+        let entity = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            c if is_bidi_control(c) => "",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(entity);
+        last = i + c.len_utf8();
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+/// Unicode bidi embeddings, overrides and isolates: in a title or label
+/// they can make text read backwards or spill over the rest of the page.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 pub fn escape_xml(s: &str) -> String {

@@ -57,7 +57,7 @@ impl Theme {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL.
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::render::escape_html);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!("{}", tera_error_chain(&e)))
             .context("failed to compile templates")?;
@@ -92,10 +92,6 @@ fn read_tree(
         f(&rel, bytes)?;
     }
     Ok(())
-}
-
-fn escape_html(s: &str) -> String {
-    crate::tree_pages::escape_html(s)
 }
 
 /// Tera hides the useful part of its errors in `source()`.

@@ -917,17 +917,3 @@ pub fn exit_name(next: &Next) -> String {
         Next::Exit(Target::ArticleFile { path, .. }) => path.display().to_string(),
     }
 }
-
-trait HelpIfNone {
-    fn with_help_if_none(self, help: String) -> Self;
-}
-
-impl HelpIfNone for Diagnostic {
-    fn with_help_if_none(self, help: String) -> Self {
-        if self.help.is_some() {
-            self
-        } else {
-            self.with_help(help)
-        }
-    }
-}

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::link::{self, Target};
 use crate::markdown;
 use crate::output::OutputFile;
-use crate::render::{LinkItem, Renderer, json_ld};
+use crate::render::{LinkItem, Renderer, escape_html, json_ld};
 use crate::site::Site;
 use crate::tree::{Next, Node, NodeKind, OutcomeKind, Tree};
 
@@ -369,34 +369,6 @@ fn exit_title(site: &Site, target: &Target) -> String {
             }
         }
     }
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut last = 0;
-    // Copy unescaped runs whole; this runs for every template variable.
-    for (i, c) in s.char_indices() {
-        let entity = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            c if is_bidi_control(c) => "",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(entity);
-        last = i + c.len_utf8();
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
-/// Unicode bidi embeddings, overrides and isolates: in a title or label
-/// they can make text read backwards or spill over the rest of the page.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `tree.json`, schema 1 (documented in README): everything a client
