@@ -15,7 +15,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation as _;
 
 use crate::output::OutputFile;
-use crate::render::{Renderer, fingerprint};
+use crate::render::{Fingerprint, Renderer, fingerprint};
 use crate::tree::NodeKind;
 
 const FIELD_WEIGHTS: [f32; 4] = [4.0, 2.5, 1.5, 1.0];
@@ -49,31 +49,38 @@ const ENGLISH_STOPWORDS: &[&str] = &[
 /// Folds diacritics, lowercases and splits into words (UAX #29).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_word(text, |w| out.push(w.to_string()));
+    let folded = fold(text);
+    split_words(&folded, text.is_ascii(), |w| out.push(w.to_string()));
     out
 }
 
-fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+/// Lowercases and folds diacritics: the text that words are cut from.
+fn fold(text: &str) -> String {
     if text.is_ascii() {
-        // Most help text is ASCII: a byte scanner with the same word rules.
-        let lower = text.to_ascii_lowercase();
-        ascii_words(&lower, f);
-        return;
+        return text.to_ascii_lowercase();
     }
-    let folded: String = text
-        .nfd()
+    text.nfd()
         .filter(|c| !is_combining_mark(*c))
         .collect::<String>()
-        .to_lowercase();
-    for word in folded.unicode_words() {
-        f(word);
+        .to_lowercase()
+}
+
+/// Splits folded text into words; `ascii` says the original text was
+/// ASCII (most help text is), which a byte scanner handles alike.
+fn split_words<'t>(folded: &'t str, ascii: bool, mut f: impl FnMut(&'t str)) {
+    if ascii {
+        ascii_words(folded, f);
+    } else {
+        for word in folded.unicode_words() {
+            f(word);
+        }
     }
 }
 
 /// UAX #29 word boundaries restricted to ASCII: letters and digits join,
 /// `_` joins anything, `'`, `.` and `:` join two letters, `,`, `;`, `.`
 /// and `'` join two digits. Words without a letter or digit are dropped.
-fn ascii_words(text: &str, mut f: impl FnMut(&str)) {
+fn ascii_words<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
     let b = text.as_bytes();
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut i = 0;
@@ -194,11 +201,27 @@ struct Dictionary {
     surfaces: FastMap<String, u32>,
 }
 
+impl Dictionary {
+    /// The stem id of surface `word`, adding both if new.
+    fn intern(&mut self, word: &str, stem: String) -> u32 {
+        if let Some(id) = self.surfaces.get(word) {
+            return *id; // another loader added it meanwhile
+        }
+        let next = self.stems.len() as u32;
+        let id = *self.stem_ids.entry(stem.clone()).or_insert(next);
+        if id == next {
+            self.stems.push(stem);
+        }
+        self.surfaces.insert(word.to_string(), id);
+        id
+    }
+}
+
 /// Analyses text into [`DocTerms`] while content loads, so the build never
 /// holds the plain text of the whole site at once.
 pub struct Indexer {
     language: Language,
-    dictionary: std::sync::Mutex<Dictionary>,
+    dictionary: std::sync::RwLock<Dictionary>,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -218,49 +241,64 @@ impl Indexer {
     /// Counts the words of each field; `fields` are title, heading,
     /// description and tags, body.
     pub fn analyse(&self, fields: [&str; 4]) -> DocTerms {
-        let mut counts: FastMap<String, [u8; 4]> =
+        let folded = fields.map(|text| (fold(text), text.is_ascii()));
+        // Words borrow from the folded text: no allocation per word.
+        let mut counts: FastMap<&str, [u32; 4]> =
             FastMap::with_capacity_and_hasher(128, Default::default());
         let mut lengths = [0u32; 4];
-        for (field, text) in fields.iter().enumerate() {
-            for_each_word(text, |word| {
-                if self.language.is_stopword(word) {
-                    return;
-                }
+        for (field, (text, ascii)) in folded.iter().enumerate() {
+            split_words(text, *ascii, |word| {
+                counts.entry(word).or_default()[field] += 1;
                 lengths[field] += 1;
-                let tf = match counts.get_mut(word) {
-                    Some(tf) => tf,
-                    None => counts.entry(word.to_string()).or_default(),
-                };
-                // Frequencies saturate at 255: BM25 flattens long before.
-                tf[field] = tf[field].saturating_add(1);
             });
         }
-        // One lock per doc: new words are rare once a few docs are in.
-        let Ok(mut dict) = self.dictionary.lock() else {
-            return DocTerms::default();
-        };
-        let mut by_stem: FastMap<u32, [u8; 4]> = FastMap::default();
-        for (word, tf) in counts {
-            let id = match dict.surfaces.get(&word) {
-                Some(id) => *id,
-                None => {
-                    let stem = self.language.stem(&word);
-                    let next = dict.stems.len() as u32;
-                    let id = *dict.stem_ids.entry(stem.clone()).or_insert(next);
-                    if id == next {
-                        dict.stems.push(stem);
-                    }
-                    dict.surfaces.insert(word, id);
-                    id
+        // Stop words are dropped once per distinct word, not per word.
+        counts.retain(|word, tf| {
+            let stop = self.language.is_stopword(word);
+            if stop {
+                for f in 0..4 {
+                    lengths[f] -= tf[f];
                 }
+            }
+            !stop
+        });
+        // Frequencies saturate at 255: BM25 flattens long before.
+        let saturate = |tf: [u32; 4]| tf.map(|n| n.min(255) as u8);
+        let mut terms: Vec<(u32, [u8; 4])> = Vec::with_capacity(counts.len());
+        let mut unknown: Vec<(&str, [u8; 4])> = Vec::new();
+        // Known words need only a shared lock, so loaders rarely wait:
+        // new words are rare once a few docs are in.
+        {
+            let Ok(dict) = self.dictionary.read() else {
+                return DocTerms::default();
             };
-            let total = by_stem.entry(id).or_default();
-            for f in 0..4 {
-                total[f] = total[f].saturating_add(tf[f]);
+            for (word, tf) in counts {
+                match dict.surfaces.get(word) {
+                    Some(id) => terms.push((*id, saturate(tf))),
+                    None => unknown.push((word, saturate(tf))),
+                }
             }
         }
-        let mut terms: Vec<(u32, [u8; 4])> = by_stem.into_iter().collect();
+        if !unknown.is_empty() {
+            let stems: Vec<String> = unknown.iter().map(|(w, _)| self.language.stem(w)).collect();
+            let Ok(mut dict) = self.dictionary.write() else {
+                return DocTerms::default();
+            };
+            for ((word, tf), stem) in unknown.into_iter().zip(stems) {
+                terms.push((dict.intern(word, stem), tf));
+            }
+        }
+        // Surface words of one stem ("connect", "connected") add up.
         terms.sort_unstable_by_key(|(id, _)| *id);
+        terms.dedup_by(|next, kept| {
+            if next.0 != kept.0 {
+                return false;
+            }
+            for f in 0..4 {
+                kept.1[f] = kept.1[f].saturating_add(next.1[f]);
+            }
+            true
+        });
         DocTerms { terms, lengths }
     }
 
@@ -400,7 +438,7 @@ fn collect_docs<'a>(r: &'a Renderer) -> Vec<Doc<'a>> {
 
 /// Writes postings as the flat `[delta, impact, delta, impact, …]` list.
 fn flat_pairs<S: serde::Serializer>(
-    terms: &BTreeMap<String, Vec<(u32, u32)>>,
+    terms: &BTreeMap<&str, &[(u32, u32)]>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap as _;
@@ -417,13 +455,28 @@ fn flat_pairs<S: serde::Serializer>(
     map.end()
 }
 
-/// Everything in one shard, by key.
+/// Everything in one shard, by key, borrowed from the dictionary.
 #[derive(Default, Serialize)]
-struct Shard {
-    words: BTreeMap<String, String>,
+struct Shard<'a> {
+    words: BTreeMap<&'a str, &'a str>,
     #[serde(serialize_with = "flat_pairs")]
-    terms: BTreeMap<String, Vec<(u32, u32)>>,
-    typos: BTreeMap<String, Vec<String>>,
+    terms: BTreeMap<&'a str, &'a [(u32, u32)]>,
+    typos: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Shard<'a> {
+    fn add(&mut self, key: &'a str, item: &Item<'a>, postings: &'a [Vec<(u32, u32)>]) {
+        match item {
+            Item::Stem(stem) => {
+                self.words.insert(key, stem);
+            }
+            Item::Postings(id) => {
+                self.terms.insert(key, &postings[*id as usize]);
+            }
+            // Items come sorted, so each list is sorted and deduplicated.
+            Item::Typo(surface) => self.typos.entry(key).or_default().push(surface),
+        }
+    }
 }
 
 /// Builds every file of the search index and hands each to `sink`.
@@ -439,7 +492,7 @@ pub fn index(
         .site
         .indexer
         .dictionary
-        .lock()
+        .read()
         .map_err(|_| anyhow::anyhow!("a loader thread panicked"))?;
     let mut postings: Vec<Vec<(u32, [u8; 4])>> = vec![Vec::new(); dictionary.stems.len()];
     let mut lengths = Vec::with_capacity(doc_count);
@@ -451,61 +504,46 @@ pub fn index(
     }
     let postings = score(postings, &lengths);
 
-    // Every key goes to the shard of its own prefix.
-    // Every key once, sorted: typo variants, surface words, stems.
-    let mut items: Vec<(String, Entry)> = Vec::new();
+    // Every key once per thing it holds, sorted: typo variants, surface
+    // words, stems. Keys borrow from the dictionary where they can.
+    use std::borrow::Cow;
+    let mut items: Vec<(Cow<str>, Item)> = Vec::new();
     for (surface, stem_id) in &dictionary.surfaces {
         let stem = &dictionary.stems[*stem_id as usize];
         if surface.chars().count() >= TYPO_MIN_CHARS {
-            for variant in deletions(surface).into_iter().chain([surface.clone()]) {
-                items.push((
-                    variant,
-                    Entry {
-                        typos: vec![surface.clone()],
-                        ..Entry::default()
-                    },
-                ));
-            }
+            items.extend(
+                deletions(surface)
+                    .into_iter()
+                    .map(|variant| (Cow::Owned(variant), Item::Typo(surface))),
+            );
+            items.push((Cow::Borrowed(surface), Item::Typo(surface)));
         }
         if surface != stem {
-            items.push((
-                surface.clone(),
-                Entry {
-                    stem: Some(stem.clone()),
-                    ..Entry::default()
-                },
-            ));
+            items.push((Cow::Borrowed(surface), Item::Stem(stem)));
         }
     }
-    for (stem, list) in dictionary.stems.iter().zip(postings) {
-        if !list.is_empty() {
-            items.push((
-                stem.clone(),
-                Entry {
-                    postings: Some(list),
-                    ..Entry::default()
-                },
-            ));
+    for (id, stem) in dictionary.stems.iter().enumerate() {
+        if !postings[id].is_empty() {
+            items.push((Cow::Borrowed(stem), Item::Postings(id as u32)));
         }
     }
+    items.par_sort_unstable();
+    items.dedup();
     let language = &r.site.indexer.language;
-    drop(dictionary);
-    items.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut entries: Vec<(String, Entry)> = Vec::with_capacity(items.len());
-    for (key, entry) in items {
-        match entries.last_mut() {
-            Some((last, merged)) if *last == key => merged.absorb(entry),
-            _ => entries.push((key, entry)),
-        }
-    }
-    for (_, entry) in &mut entries {
-        entry.typos.sort();
-        entry.typos.dedup();
-    }
     let shard_names = std::sync::Mutex::new(BTreeMap::new());
-    shard(entries)
+    let keys: Vec<&str> = items.iter().map(|(k, _)| k.as_ref()).collect();
+    let sizes: Vec<usize> = items
+        .par_iter()
+        .map(|(k, item)| item.size(k, &postings))
+        .collect();
+    shard(&keys, &sizes)
         .into_par_iter()
-        .try_for_each(|(key, shard)| {
+        .try_for_each(|(key, members)| {
+            let mut shard = Shard::default();
+            for i in members {
+                let (k, item) = &items[i];
+                shard.add(k, item, &postings);
+            }
             let json = crate::render::escape_json_for_html(&serde_json::to_string(&shard)?);
             let name = format!(
                 "shard-{}.{}.json",
@@ -552,83 +590,72 @@ pub fn index(
 
 /// Writes the doc metadata chunks, named `docs-<n>.<hash>.json` with one
 /// hash of all of them (the manifest then needs no list); returns it.
-/// Chunks are serialized twice, to hash then to write, rather than held.
+/// The hash is of the fields, not the JSON, so each chunk is serialized
+/// once, when written, rather than held or serialized twice.
 fn write_chunks(
     docs: &[Doc],
     sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
     count: &mut usize,
 ) -> anyhow::Result<String> {
-    let chunk_json = |chunk: &[Doc]| {
-        let metas: Vec<DocMeta> = chunk
-            .iter()
-            .map(|d| DocMeta {
-                title: d.title,
-                url: &d.url,
-                crumb: &d.crumb,
-                section: d.section,
-                text: &d.excerpt,
-            })
-            .collect();
-        // Same escaping as tree.json: no bidi controls reach the results.
-        serde_json::to_string(&metas).map(|j| crate::render::escape_json_for_html(&j))
-    };
     let mut hasher = Fingerprint::default();
-    for chunk in docs.chunks(CHUNK_SIZE) {
-        hasher.write(chunk_json(chunk)?.as_bytes());
+    hasher.write(b"docs v1");
+    for d in docs {
+        for field in [
+            d.title,
+            &d.url,
+            &d.crumb,
+            d.section.unwrap_or("\0"),
+            &d.excerpt,
+        ] {
+            hasher.write(field.as_bytes());
+        }
     }
     let hash = hasher.finish_hex();
-    for (n, chunk) in docs.chunks(CHUNK_SIZE).enumerate() {
-        sink(OutputFile::new(
-            format!("search/docs-{n}.{hash}.json"),
-            chunk_json(chunk)?,
-        ))?;
-        *count += 1;
-    }
+    docs.par_chunks(CHUNK_SIZE)
+        .enumerate()
+        .try_for_each(|(n, chunk)| {
+            let metas: Vec<DocMeta> = chunk
+                .iter()
+                .map(|d| DocMeta {
+                    title: d.title,
+                    url: &d.url,
+                    crumb: &d.crumb,
+                    section: d.section,
+                    text: &d.excerpt,
+                })
+                .collect();
+            // Same escaping as tree.json: no bidi controls reach the results.
+            let json = crate::render::escape_json_for_html(&serde_json::to_string(&metas)?);
+            sink(OutputFile::new(
+                format!("search/docs-{n}.{hash}.json"),
+                json,
+            ))
+        })?;
+    *count += docs.len().div_ceil(CHUNK_SIZE);
     Ok(hash)
 }
 
-/// FNV-1a over several writes, like `render::fingerprint` over one.
-struct Fingerprint(u64);
-
-impl Default for Fingerprint {
-    fn default() -> Self {
-        Fingerprint(0xcbf2_9ce4_8422_2325)
-    }
+/// One thing a key of the index holds; a key may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Item<'a> {
+    /// The key is a surface word of this stem.
+    Stem(&'a str),
+    /// The key is a stem; its postings, by stem id.
+    Postings(u32),
+    /// The key is one deletion away from (or is) this surface word.
+    Typo(&'a str),
 }
 
-impl Fingerprint {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-
-    fn finish_hex(&self) -> String {
-        format!("{:08x}", self.0 as u32)
-    }
-}
-
-/// What one key of the index holds.
-#[derive(Default)]
-struct Entry {
-    stem: Option<String>,
-    postings: Option<Vec<(u32, u32)>>,
-    typos: Vec<String>,
-}
-
-impl Entry {
-    /// Merges another entry of the same key into this one.
-    fn absorb(&mut self, other: Entry) {
-        self.stem = self.stem.take().or(other.stem);
-        self.postings = self.postings.take().or(other.postings);
-        self.typos.extend(other.typos);
-    }
-
-    fn size(&self, key: &str) -> usize {
+impl Item<'_> {
+    /// Roughly the bytes this item adds to its shard's JSON.
+    fn size(&self, key: &str, postings: &[Vec<(u32, u32)>]) -> usize {
+        // Generous on keys: a key may appear in all three maps.
         key.len() * 3
-            + self.stem.as_ref().map_or(0, String::len)
-            + self.postings.as_ref().map_or(0, |p| p.len() * 8)
-            + self.typos.iter().map(|t| t.len() + 3).sum::<usize>()
+            + match self {
+                Item::Stem(stem) => stem.len(),
+                Item::Postings(id) => postings[*id as usize].len() * 8,
+                Item::Typo(surface) => surface.len() + 3,
+            }
     }
 }
 
@@ -721,53 +748,34 @@ fn prefix(key: &str, len: usize) -> String {
 /// Groups keys into shards by prefix: 1 letter, and where a group is too
 /// big, its big sub-groups (one letter longer) become shards of their own,
 /// recursively, so small groups share a file and no file grows too big. A key belongs to the shard of its longest shard-key prefix.
-fn shard(entries: Vec<(String, Entry)>) -> Vec<(String, Shard)> {
-    let mut keys: Vec<(String, Vec<usize>)> = Vec::new();
+/// Returns each shard's key and the indices of its members in `keys`,
+/// which must be sorted; `sizes` are the members' estimated bytes.
+fn shard(keys: &[&str], sizes: &[usize]) -> Vec<(String, Vec<usize>)> {
+    let mut out = Vec::new();
     let mut start = 0;
-    while start < entries.len() {
-        let p = prefix(&entries[start].0, 1);
+    while start < keys.len() {
+        let p = prefix(keys[start], 1);
         let end = start
-            + entries[start..]
+            + keys[start..]
                 .iter()
-                .take_while(|(k, _)| prefix(k, 1) == p)
+                .take_while(|k| prefix(k, 1) == p)
                 .count();
-        split(&entries, (start..end).collect(), p, 1, &mut keys);
+        split(keys, sizes, (start..end).collect(), p, 1, &mut out);
         start = end;
     }
-    let mut out: BTreeMap<String, Shard> = BTreeMap::new();
-    let mut entries: Vec<Option<(String, Entry)>> = entries.into_iter().map(Some).collect();
-    for (shard_key, members) in keys {
-        let shard: &mut Shard = out.entry(shard_key).or_default();
-        for i in members {
-            let Some((key, entry)) = entries[i].take() else {
-                continue;
-            };
-            if let Some(stem) = entry.stem {
-                shard.words.insert(key.clone(), stem);
-            }
-            if let Some(p) = entry.postings {
-                shard.terms.insert(key.clone(), p);
-            }
-            if !entry.typos.is_empty() {
-                shard.typos.insert(key, entry.typos);
-            }
-        }
-    }
-    out.into_iter().collect()
+    out
 }
 
 /// Splits the group `members` (all starting with `key`) into shards.
 fn split(
-    entries: &[(String, Entry)],
+    keys: &[&str],
+    sizes: &[usize],
     members: Vec<usize>,
     key: String,
     len: usize,
     out: &mut Vec<(String, Vec<usize>)>,
 ) {
-    let size: usize = members
-        .iter()
-        .map(|i| entries[*i].1.size(&entries[*i].0))
-        .sum();
+    let size: usize = members.iter().map(|i| sizes[*i]).sum();
     if size <= MAX_SHARD_BYTES || len >= 12 {
         out.push((key, members));
         return;
@@ -775,7 +783,7 @@ fn split(
     let mut stay = Vec::new();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in members {
-        let k = &entries[i].0;
+        let k = keys[i];
         if k.chars().count() > len {
             groups.entry(prefix(k, len + 1)).or_default().push(i);
         } else {
@@ -783,16 +791,15 @@ fn split(
         }
     }
     for (sub, group) in groups {
-        let sub_size: usize = group
-            .iter()
-            .map(|i| entries[*i].1.size(&entries[*i].0))
-            .sum();
+        let sub_size: usize = group.iter().map(|i| sizes[*i]).sum();
         if sub_size > MAX_SHARD_BYTES / 4 {
-            split(entries, group, sub, len + 1, out);
+            split(keys, sizes, group, sub, len + 1, out);
         } else {
             stay.extend(group);
         }
     }
+    // Members stay in key order, so shard maps are built from sorted input.
+    stay.sort_unstable();
     out.push((key, stay));
 }
 
@@ -924,7 +931,7 @@ mod tests {
             indexer.analyse(["Sync problems", "", "", "text"]),
             indexer.analyse(["Other", "", "", "sync problems in the body"]),
         ];
-        let dict = indexer.dictionary.lock().expect("not poisoned");
+        let dict = indexer.dictionary.read().expect("not poisoned");
         let id = dict.stem_ids["sync"];
         assert_eq!(dict.stems[dict.surfaces["problems"] as usize], "problem");
         let mut postings = vec![Vec::new(); dict.stems.len()];
@@ -942,26 +949,28 @@ mod tests {
 
     #[test]
     fn big_groups_split_into_longer_prefixes() {
-        let mut by_key = BTreeMap::new();
-        for i in 0..8000 {
-            let entry = Entry {
-                postings: Some(vec![(1, 200), (1, 100)]),
-                ..Entry::default()
-            };
-            by_key.insert(
-                format!("co{}{i}", if i % 2 == 0 { "n" } else { "x" }),
-                entry,
-            );
-        }
-        by_key.insert(
-            "co".to_string(),
-            Entry {
-                postings: Some(vec![(1, 1)]),
-                ..Entry::default()
-            },
-        );
-        let shards: BTreeMap<String, Shard> =
-            shard(by_key.into_iter().collect()).into_iter().collect();
+        let postings = vec![vec![(1, 200), (1, 100)], vec![(1, 1)]];
+        let mut keys: Vec<String> = (0..8000)
+            .map(|i| format!("co{}{i}", if i % 2 == 0 { "n" } else { "x" }))
+            .collect();
+        keys.push("co".to_string());
+        keys.sort();
+        let items: Vec<(&str, Item)> = keys
+            .iter()
+            .map(|k| (k.as_str(), Item::Postings(u32::from(k == "co"))))
+            .collect();
+        let key_list: Vec<&str> = items.iter().map(|(k, _)| *k).collect();
+        let sizes: Vec<usize> = items.iter().map(|(k, i)| i.size(k, &postings)).collect();
+        let shards: BTreeMap<String, Shard> = shard(&key_list, &sizes)
+            .into_iter()
+            .map(|(key, members)| {
+                let mut s = Shard::default();
+                for i in members {
+                    s.add(items[i].0, &items[i].1, &postings);
+                }
+                (key, s)
+            })
+            .collect();
         assert!(
             shards.contains_key("co") && shards.contains_key("con") && shards.contains_key("cox")
         );
