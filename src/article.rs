@@ -88,7 +88,7 @@ pub fn load(
     };
     let fm: FrontMatter = match yaml::from_str(split.yaml, file, split.yaml_line) {
         Ok(fm) => fm,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, vec![*d]),
     };
     let index = YamlIndex::new(split.yaml, split.yaml_line);
     let slug = file

@@ -122,13 +122,19 @@ pub fn load(root: &Path) -> anyhow::Result<(Option<SiteConfig>, String, Vec<Diag
     let path = root.join(FILE);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
-    let file = Path::new(FILE);
-    let config: SiteConfig = match yaml::from_str(strip_bom(&text), file, 1) {
-        Ok(c) => c,
-        Err(d) => return Ok((None, text, vec![d])),
-    };
-    let diagnostics = check(&config, &text);
-    Ok((Some(config), text, diagnostics))
+    let (config, diagnostics) = parse(&text);
+    Ok((config, text, diagnostics))
+}
+
+/// Checks the text of `site.yaml`; `None` when it cannot be used at all.
+pub fn parse(text: &str) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+    match yaml::from_str::<SiteConfig>(strip_bom(text), Path::new(FILE), 1) {
+        Ok(config) => {
+            let diagnostics = check(&config, text);
+            (Some(config), diagnostics)
+        }
+        Err(d) => (None, vec![*d]),
+    }
 }
 
 fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
@@ -152,7 +158,7 @@ fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
             .with_help("write it like `https://help.example.com/` or `https://example.com/help/`"),
         );
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashMap::new();
     for (i, category) in config.categories.iter().enumerate() {
         let path = format!("categories.{i}.id");
         if !is_slug(&category.id) {
@@ -166,13 +172,17 @@ fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
                 .with_help("use lowercase letters, digits and hyphens, like `sync-problems`"),
             );
         }
-        if !seen.insert(category.id.as_str()) {
-            out.push(Diagnostic::error(
-                "E-CONFIG-CATEGORY",
-                file,
-                index.value(&path),
-                format!("category `{}` is listed twice", category.id),
-            ));
+        if let Some(first) = seen.insert(category.id.as_str(), index.value(&path)) {
+            out.push(
+                Diagnostic::error(
+                    "E-CONFIG-CATEGORY",
+                    file,
+                    index.value(&path),
+                    format!("category `{}` is listed twice", category.id),
+                )
+                .with_related(file, first, "first listed here")
+                .with_help("remove one of them, or give it another id"),
+            );
         }
     }
     out

@@ -97,6 +97,34 @@ pub fn build_in_memory(
     Ok((report, Some(InMemory { site, theme, files })))
 }
 
+/// Checks and renders a site held in memory (paths relative to the site
+/// root, default theme): the whole pipeline without a disk, for property
+/// tests and the fuzzer. The files are empty when there were errors.
+pub fn build_files(
+    files: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    options: &BuildOptions,
+) -> anyhow::Result<(Report, Vec<output::OutputFile>)> {
+    let loaded = site::load_in_memory(files, options);
+    let (mut report, site) = finish_loading(loaded, None);
+    let Some(site) = site else {
+        return Ok((report, Vec::new()));
+    };
+    let theme = theme::Theme::embedded()?;
+    let collected = std::sync::Mutex::new(Vec::new());
+    report.files = render::Renderer::new(&site, theme).render_all(&|file| {
+        collected
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+            .push(file);
+        Ok(())
+    })?;
+    let mut out = collected
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((report, out))
+}
+
 /// Where rendered files go.
 enum Target<'a> {
     Discard,
@@ -109,28 +137,36 @@ pub fn prepare(
     options: &BuildOptions,
 ) -> anyhow::Result<(Report, Option<site::Site>)> {
     let loaded = site::load(root, options)?;
+    Ok(finish_loading(loaded, Some(root)))
+}
+
+/// Validates and lints what was loaded; `root` is where to read the
+/// sources of diagnostics that loading did not keep.
+fn finish_loading(loaded: site::Loaded, root: Option<&Path>) -> (Report, Option<site::Site>) {
     let mut report = Report {
         diagnostics: loaded.diagnostics,
         sources: loaded.sources,
         ..Report::default()
     };
     let Some(site) = loaded.site else {
-        return Ok((finish(report), None));
+        return (finish(report), None);
     };
     report.diagnostics.extend(validate::validate(&site));
     report
         .diagnostics
         .extend(lint::warnings(&site, &scaffold::today()));
-    add_cited_sources(root, &mut report);
+    if let Some(root) = root {
+        add_cited_sources(root, &mut report);
+    }
     report.tree_stats = site
         .trees
         .iter()
         .map(|t| (t.slug.clone(), t.stats()))
         .collect();
     if report.has_errors() {
-        return Ok((finish(report), None));
+        return (finish(report), None);
     }
-    Ok((finish(report), Some(site)))
+    (finish(report), Some(site))
 }
 
 fn run(root: &Path, target: Target, options: &BuildOptions) -> anyhow::Result<Report> {

@@ -2,7 +2,7 @@
 //! exit code (0 ok, 1 content errors, 2 usage or I/O errors).
 
 use std::io::IsTerminal as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -419,34 +419,26 @@ fn say(line: &str) {
 
 /// Diagnostics as the terminal shows them, without colour.
 fn diagnostics_text(report: &Report) -> String {
+    let source_of = |path: &Path| report.sources.get(path).map(String::as_str);
     report
         .diagnostics
         .iter()
-        .map(|d| d.render(report.sources.get(&d.file).map(String::as_str)))
+        .map(|d| d.render(&source_of, false))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 fn print_diagnostics(report: &Report) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let source_of = |path: &Path| report.sources.get(path).map(String::as_str);
     let mut errors = 0;
     let mut warnings = 0;
     for d in &report.diagnostics {
-        let text = d.render(report.sources.get(&d.file).map(String::as_str));
         match d.severity {
             Severity::Error => errors += 1,
             Severity::Warning => warnings += 1,
         }
-        if color {
-            let (start, end) = match d.severity {
-                Severity::Error => ("\x1b[1;31m", "\x1b[0m"),
-                Severity::Warning => ("\x1b[1;33m", "\x1b[0m"),
-            };
-            let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
-            eprintln!("{start}{head}{end}\n{rest}");
-        } else {
-            eprintln!("{text}");
-        }
+        eprintln!("{}", d.render(&source_of, color));
     }
     if errors + warnings > 0 {
         eprintln!("{errors} error(s), {warnings} warning(s)");

@@ -90,14 +90,72 @@ pub const ARTICLES_DIR: &str = "content/articles";
 pub const TREES_DIR: &str = "content/trees";
 
 pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
+    let (config, config_text, mut diagnostics) = config::load(root)?;
+    let articles = list_files(root, ARTICLES_DIR, "md", &mut diagnostics)?;
+    let trees = list_files(root, TREES_DIR, "yaml", &mut diagnostics)?;
+    let sources = Sources {
+        config: (config, config_text, diagnostics),
+        articles,
+        trees,
+    };
+    Ok(load_from(
+        root,
+        sources,
+        &|file| std::fs::read(root.join(file)),
+        options,
+    ))
+}
+
+/// Builds a site from files held in memory, keyed by path relative to the
+/// site root: what property tests and the fuzzer feed the pipeline.
+pub fn load_in_memory(
+    files: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    options: &BuildOptions,
+) -> Loaded {
+    let under = |dir: &str, ext: &str| -> Vec<PathBuf> {
+        files
+            .keys()
+            .filter(|p| p.starts_with(dir) && p.extension().is_some_and(|e| e == ext))
+            .cloned()
+            .collect()
+    };
+    let config_text = files
+        .get(Path::new(config::FILE))
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let (config, diagnostics) = config::parse(&config_text);
+    let sources = Sources {
+        config: (config, config_text, diagnostics),
+        articles: under(ARTICLES_DIR, "md"),
+        trees: under(TREES_DIR, "yaml"),
+    };
+    let read = |file: &Path| {
+        files
+            .get(file)
+            .cloned()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    };
+    load_from(Path::new("."), sources, &read, options)
+}
+
+/// What loading starts from: the checked config and the files to read.
+struct Sources {
+    config: (Option<SiteConfig>, String, Vec<Diagnostic>),
+    articles: Vec<PathBuf>,
+    trees: Vec<PathBuf>,
+}
+
+type ReadFile<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'a;
+
+fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loaded {
     let mut loaded = Loaded::default();
-    let (config, config_text, diagnostics) = config::load(root)?;
+    let (config, config_text, diagnostics) = sources.config;
     loaded.diagnostics.extend(diagnostics);
     loaded
         .sources
         .insert(PathBuf::from(config::FILE), config_text);
     let Some(mut config) = config else {
-        return Ok(loaded);
+        return loaded;
     };
     if let Some(url) = &options.base_url {
         config.base_url = url.clone();
@@ -111,17 +169,17 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         raw_html: config.markdown.raw_html,
     };
 
-    let article_files = list_files(root, ARTICLES_DIR, "md", &mut loaded.diagnostics)?;
-    let results: Vec<_> = article_files
+    let results: Vec<_> = sources
+        .articles
         .par_iter()
         .map(|file| {
-            read_and(root, file, |text| {
+            read_and(read, file, |text| {
                 article::load(file, text, &settings, &indexer)
             })
         })
         .collect();
     let mut articles = Vec::new();
-    for (file, (text, (article, diagnostics))) in article_files.into_iter().zip(results) {
+    for (file, (text, (article, diagnostics))) in sources.articles.into_iter().zip(results) {
         if let Some(text) = text {
             loaded.sources.insert(file, text);
         }
@@ -129,13 +187,13 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         articles.extend(article.filter(|a| options.drafts || !a.draft));
     }
 
-    let tree_files = list_files(root, TREES_DIR, "yaml", &mut loaded.diagnostics)?;
-    let results: Vec<_> = tree_files
+    let results: Vec<_> = sources
+        .trees
         .par_iter()
-        .map(|file| read_and(root, file, |text| tree::load(file, text, &settings)))
+        .map(|file| read_and(read, file, |text| tree::load(file, text, &settings)))
         .collect();
     let mut trees = Vec::new();
-    for (file, (text, (tree, diagnostics))) in tree_files.into_iter().zip(results) {
+    for (file, (text, (tree, diagnostics))) in sources.trees.into_iter().zip(results) {
         if let Some(text) = text {
             loaded.sources.insert(file, text);
         }
@@ -173,17 +231,17 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         trees,
         indexer,
     ));
-    Ok(loaded)
+    loaded
 }
 
 /// Reads a file as UTF-8 and hands it to `parse`; read problems become
 /// diagnostics naming the file.
 fn read_and<T>(
-    root: &Path,
+    read: &ReadFile,
     file: &Path,
     parse: impl FnOnce(&str) -> (Option<T>, Vec<Diagnostic>),
 ) -> (Option<String>, (Option<T>, Vec<Diagnostic>)) {
-    let bytes = match std::fs::read(root.join(file)) {
+    let bytes = match read(file) {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(

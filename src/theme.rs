@@ -33,13 +33,7 @@ impl Theme {
                 Ok(())
             })?;
         } else if name == "default" {
-            for (path, bytes) in EMBEDDED {
-                if let Some(rel) = path.strip_prefix("theme/templates/") {
-                    templates.insert(rel.to_string(), to_text(rel, bytes.to_vec())?);
-                } else if let Some(rel) = path.strip_prefix("theme/static/") {
-                    assets.insert(rel.to_string(), bytes.to_vec());
-                }
-            }
+            add_embedded(&mut templates, &mut assets)?;
         } else {
             bail!(
                 "theme `{name}` not found: expected a folder `{}`",
@@ -54,6 +48,27 @@ impl Theme {
             assets.insert(rel.to_string(), bytes);
             Ok(())
         })?;
+        Theme::compile(&templates, assets)
+    }
+
+    /// The default theme built into the binary, compiled once per process
+    /// without reading any file.
+    pub fn embedded() -> anyhow::Result<&'static Theme> {
+        static THEME: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
+        if let Some(theme) = THEME.get() {
+            return Ok(theme);
+        }
+        let mut templates = BTreeMap::new();
+        let mut assets = BTreeMap::new();
+        add_embedded(&mut templates, &mut assets)?;
+        let theme = Theme::compile(&templates, assets)?;
+        Ok(THEME.get_or_init(|| theme))
+    }
+
+    fn compile(
+        templates: &BTreeMap<String, String>,
+        assets: BTreeMap<String, Vec<u8>>,
+    ) -> anyhow::Result<Theme> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL.
@@ -63,6 +78,20 @@ impl Theme {
             .context("failed to compile templates")?;
         Ok(Theme { tera, assets })
     }
+}
+
+fn add_embedded(
+    templates: &mut BTreeMap<String, String>,
+    assets: &mut BTreeMap<String, Vec<u8>>,
+) -> anyhow::Result<()> {
+    for (path, bytes) in EMBEDDED {
+        if let Some(rel) = path.strip_prefix("theme/templates/") {
+            templates.insert(rel.to_string(), to_text(rel, bytes.to_vec())?);
+        } else if let Some(rel) = path.strip_prefix("theme/static/") {
+            assets.insert(rel.to_string(), bytes.to_vec());
+        }
+    }
+    Ok(())
 }
 
 fn to_text(rel: &str, bytes: Vec<u8>) -> anyhow::Result<String> {

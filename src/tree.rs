@@ -379,7 +379,7 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
     let text = strip_bom(text);
     let value = match yaml::value_from_str(text, file, 1) {
         Ok(v) => v,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, vec![*d]),
     };
     let mut r = Reader {
         file,
@@ -660,15 +660,16 @@ fn read_answers(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Vec<Answ
         };
         let label_pos = r.index.value(&join(&item_path, "label"));
         if let Some(first) = out.iter().find(|a| a.label == label) {
-            let line = first.label_pos.line;
-            r.error(
+            let file = r.file;
+            let d = r.error(
                 "E-TREE-DUPLICATE-LABEL",
                 label_pos,
                 format!("answer label `{label}` is used twice in node `{id}`"),
-            )
-            .help = Some(format!(
-                "the first one is on line {line}; make each label say something different"
-            ));
+            );
+            *d = d
+                .clone()
+                .with_related(file, first.label_pos, "first used here")
+                .with_help("make each label say something different");
         }
         let next_pos = r.index.value(&join(&item_path, "next"));
         let next = match link::parse_prefixed(&next) {

@@ -202,6 +202,7 @@ fn check_duplicates(site: &Site, out: &mut Vec<Diagnostic>) {
                         earlier.display()
                     ),
                 )
+                .with_related(earlier, Pos::default(), "first used by")
                 .with_help(
                     "slugs are file names and must be unique across the site; rename one file",
                 ),
@@ -241,12 +242,15 @@ fn check_categories(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// Aliases must be site paths and must not take the URL of another page.
 fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
-    let mut taken: HashMap<String, PathBuf> = HashMap::new();
+    // URL path → the file that takes it, and where (for aliases).
+    let mut taken: HashMap<String, (PathBuf, Pos)> = HashMap::new();
     for article in &site.articles {
-        taken.insert(format!("articles/{}", article.slug), article.file.clone());
+        let path = format!("articles/{}", article.slug);
+        taken.insert(path, (article.file.clone(), Pos::default()));
     }
     for tree in &site.trees {
-        taken.insert(format!("troubleshoot/{}", tree.slug), tree.file.clone());
+        let path = format!("troubleshoot/{}", tree.slug);
+        taken.insert(path, (tree.file.clone(), Pos::default()));
     }
     for article in &site.articles {
         for alias in &article.aliases {
@@ -262,19 +266,28 @@ fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
                 );
                 continue;
             };
-            if let Some(owner) = taken.get(&path) {
-                out.push(Diagnostic::error(
-                    "E-ALIAS",
-                    &article.file,
-                    alias.pos,
-                    format!(
-                        "alias `{}` is already the URL of `{}`",
-                        alias.value,
-                        owner.display()
-                    ),
-                ));
+            if let Some((owner, pos)) = taken.get(&path) {
+                let what = if pos.line == 0 {
+                    "the page with this URL"
+                } else {
+                    "the alias that takes this URL first"
+                };
+                out.push(
+                    Diagnostic::error(
+                        "E-ALIAS",
+                        &article.file,
+                        alias.pos,
+                        format!(
+                            "alias `{}` is already the URL of `{}`",
+                            alias.value,
+                            owner.display()
+                        ),
+                    )
+                    .with_related(owner, *pos, what)
+                    .with_help("remove the alias, or point it at a path no page uses"),
+                );
             } else {
-                taken.insert(path, article.file.clone());
+                taken.insert(path, (article.file.clone(), alias.pos));
             }
         }
     }

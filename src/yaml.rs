@@ -12,8 +12,8 @@ pub fn from_str<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: usize,
-) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, file, first_line))
+) -> Result<T, Box<Diagnostic>> {
+    serde_yaml::from_str(text).map_err(|e| Box::new(to_diagnostic(&e, file, first_line)))
 }
 
 /// Parses `text` into a generic value, with merge keys (`<<`) applied.
@@ -21,11 +21,11 @@ pub fn value_from_str(
     text: &str,
     file: &Path,
     first_line: usize,
-) -> Result<serde_yaml::Value, Diagnostic> {
+) -> Result<serde_yaml::Value, Box<Diagnostic>> {
     let mut value: serde_yaml::Value = from_str(text, file, first_line)?;
     value
         .apply_merge()
-        .map_err(|e| to_diagnostic(&e, file, first_line))?;
+        .map_err(|e| Box::new(to_diagnostic(&e, file, first_line)))?;
     Ok(value)
 }
 

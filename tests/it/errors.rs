@@ -100,12 +100,17 @@ fn warnings_do_not_fail_check_unless_denied() {
     let out = site.run(&["check"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
+    // The gutter's width depends on the line numbers shown.
+    let err: String = err
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
     for needle in [
-        "warning[W-UPDATED-FUTURE]: `updated` is in the future: 2999-01-01\n  --> content/articles/basics/w.md:4:10",
-        "warning[W-REVIEW-DUE]: this article was due for review on 2000-01-01\n  --> content/articles/basics/w.md:5:12",
-        "warning[W-HEADING-SKIP]: heading level skipped: h4 where h3 comes next\n  --> content/articles/basics/w.md:9:1",
-        "warning[W-IMAGE-ALT]: image without alt text\n  --> content/articles/basics/w.md:11:1",
-        "warning[W-OUTCOME-NO-NEXT]: outcome `done` links nowhere\n  --> content/trees/t.yaml:9:3",
+        "warning[W-UPDATED-FUTURE]: `updated` is in the future: 2999-01-01\n--> content/articles/basics/w.md:4:10",
+        "warning[W-REVIEW-DUE]: this article was due for review on 2000-01-01\n--> content/articles/basics/w.md:5:12",
+        "warning[W-HEADING-SKIP]: heading level skipped: h4 where h3 comes next\n--> content/articles/basics/w.md:9:1",
+        "warning[W-IMAGE-ALT]: image without alt text\n--> content/articles/basics/w.md:11:1",
+        "warning[W-OUTCOME-NO-NEXT]: outcome `done` links nowhere\n--> content/trees/t.yaml:9:3",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }
@@ -286,4 +291,193 @@ fn very_large_and_deep_content_builds_in_bounded_time() {
     assert!(crate::harness::stdout(&check).contains(
         "tree deep: 10001 nodes, 1 outcomes, 1 distinct paths, longest path 10000 steps"
     ));
+}
+
+#[test]
+fn colour_on_a_terminal_only_and_never_with_no_color() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "content/articles/basics/a.md",
+        "---\ntitle: A\ndescription: x\n---\n[x](article:nope)\n",
+    );
+    // `script` runs the command on a pseudo-terminal, as a person would.
+    let on_terminal = |no_color: bool| {
+        let command = format!(
+            "{} check --root {}",
+            env!("CARGO_BIN_EXE_waymark"),
+            site.root().display()
+        );
+        let mut script = std::process::Command::new("script");
+        script.args(["-qec", &command, "/dev/null"]);
+        script.env_remove("NO_COLOR");
+        if no_color {
+            script.env("NO_COLOR", "1");
+        }
+        let out = script.output().expect("script(1) from util-linux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = on_terminal(false);
+    assert!(
+        coloured.contains("E-LINK-BROKEN") && coloured.contains("\x1b["),
+        "{coloured:?}"
+    );
+    let plain = on_terminal(true);
+    assert!(
+        plain.contains("E-LINK-BROKEN") && !plain.contains("\x1b["),
+        "{plain:?}"
+    );
+    // Piped output (what the harness captures) is plain too.
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["check", "--root"])
+        .arg(site.root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run");
+    assert!(!stderr(&piped).contains('\x1b'));
+}
+
+#[test]
+fn ten_thousand_files_in_one_folder_build() {
+    let site = TestSite::new("invalid/_base");
+    let dir = site.path("content/articles/basics");
+    for i in 0..10_000 {
+        std::fs::write(
+            dir.join(format!("a{i}.md")),
+            format!("---\ntitle: Article {i}\ndescription: Number {i}\n---\nSee [the next](article:a{}).\n", (i + 1) % 10_000),
+        )
+        .expect("write");
+    }
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.path("public/articles/a9999/index.html").exists());
+    let category = site.read("public/categories/basics/index.html");
+    assert!(category.contains("Article 9999"));
+}
+
+#[test]
+fn symlinks_are_not_followed_out_of_the_site_or_round_a_loop() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "content/articles/basics/good.md",
+        "---\ntitle: Good\ndescription: x\n---\nText.\n",
+    );
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: SECRET OUTSIDE\ndescription: x\n---\nSECRET\n",
+    )
+    .expect("write");
+    let articles = site.path("content/articles");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        articles.join("basics/secret.md"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), articles.join("elsewhere")).expect("symlink");
+    std::os::unix::fs::symlink(&articles, articles.join("basics/loop")).expect("symlink");
+    std::os::unix::fs::symlink("self", articles.join("self")).expect("symlink");
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for link in ["basics/secret.md", "elsewhere", "basics/loop", "self"] {
+        assert!(
+            err.contains(&format!(
+                "warning[W-FILE-SYMLINK]: symbolic link not followed\n --> content/articles/{link}"
+            )),
+            "{link}: {err}"
+        );
+    }
+    let built: Vec<String> = walkdir::WalkDir::new(site.path("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(built.iter().all(|text| !text.contains("SECRET")));
+}
+
+#[test]
+fn unreadable_files_are_named_in_an_error() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "content/articles/basics/locked.md",
+        "---\ntitle: L\ndescription: x\n---\nText.\n",
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    let locked = site.path("content/articles/basics/locked.md");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads any file: run as `nobody` then, over a site it may read.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let out = if root {
+        for entry in walkdir::WalkDir::new(site.root())
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.path() != locked {
+                let mode = if entry.file_type().is_dir() {
+                    0o777
+                } else {
+                    0o644
+                };
+                std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))
+                    .expect("chmod");
+            }
+        }
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_waymark"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("setpriv from util-linux")
+    } else {
+        site.build()
+    };
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[E-FILE-READ]: cannot read file: Permission denied"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> content/articles/basics/locked.md"),
+        "{err}"
+    );
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn raw_html_can_be_turned_off() {
+    let site = TestSite::new("invalid/_base");
+    let article = "---\ntitle: Raw\ndescription: x\n---\n<div class=\"box\">Boxed</div>\n\nInline <script>alert(1)</script> and <b>bold</b>.\n";
+    site.write("content/articles/basics/raw.md", article);
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.read("public/articles/raw/index.html");
+    assert!(
+        page.contains("<div class=\"box\">Boxed</div>"),
+        "authors are trusted by default"
+    );
+    let config = site.read("site.yaml") + "markdown:\n  raw_html: false\n";
+    site.write("site.yaml", &config);
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.read("public/articles/raw/index.html");
+    assert!(
+        page.contains("&lt;div class=&quot;box&quot;&gt;Boxed&lt;/div&gt;")
+            || page.contains("&lt;div class=\"box\"&gt;Boxed&lt;/div&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(!page.contains("<b>bold</b>"), "{page}");
+    let html = site.html("public/articles/raw/index.html");
+    assert!(
+        crate::harness::texts(&html, ".prose")
+            .concat()
+            .contains("<script>alert(1)</script>")
+    );
 }

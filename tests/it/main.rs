@@ -6,5 +6,6 @@ mod cli;
 mod errors;
 mod harness;
 mod live;
+mod props;
 mod serve;
 mod trees;
