@@ -81,15 +81,22 @@ pub fn build_in_memory(
     let Some(site) = site else {
         return Ok((report, None));
     };
-    let theme = theme::Theme::load(root, &site.config.theme)?;
+    let theme = match theme::Theme::load(root, &site.config.theme) {
+        Ok(theme) => theme,
+        Err(e) => return template_failure(report, e).map(|r| (r, None)),
+    };
     let collected = std::sync::Mutex::new(Vec::new());
-    report.files = render::Renderer::new(&site, &theme).render_all(&|file| {
+    let rendered = render::Renderer::new(&site, &theme).render_all(&|file| {
         collected
             .lock()
             .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
             .push(file);
         Ok(())
-    })?;
+    });
+    report.files = match rendered {
+        Ok(count) => count,
+        Err(e) => return template_failure(report, e).map(|r| (r, None)),
+    };
     let mut files = collected
         .into_inner()
         .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
@@ -174,18 +181,38 @@ fn run(root: &Path, target: Target, options: &BuildOptions) -> anyhow::Result<Re
     let Some(site) = site else {
         return Ok(report);
     };
-    let theme = theme::Theme::load(root, &site.config.theme)?;
+    let theme = match theme::Theme::load(root, &site.config.theme) {
+        Ok(theme) => theme,
+        Err(e) => return template_failure(report, e),
+    };
     let renderer = render::Renderer::new(&site, &theme);
     match target {
-        Target::Discard => {
-            report.files = renderer.render_all(&|_| Ok(()))?;
-        }
+        Target::Discard => match renderer.render_all(&|_| Ok(())) {
+            Ok(count) => report.files = count,
+            Err(e) => return template_failure(report, e),
+        },
         Target::Folder(dir) => {
             let staging = output::Staging::begin(root, dir)?;
-            report.files = renderer.render_all(&|file| staging.write(&file))?;
+            match renderer.render_all(&|file| staging.write(&file)) {
+                Ok(count) => report.files = count,
+                // Dropping the staging folder leaves the last site as it was.
+                Err(e) => return template_failure(report, e),
+            }
             report.output = Some(staging.commit()?);
         }
     }
+    Ok(report)
+}
+
+/// A mistake in a template is the author's to fix, like one in content:
+/// it becomes a diagnostic (exit 1, shown in the preview overlay) rather
+/// than a failure of the tool. Other errors pass through.
+fn template_failure(mut report: Report, error: anyhow::Error) -> anyhow::Result<Report> {
+    let failure = error.downcast::<theme::TemplateError>()?;
+    if let Some(text) = failure.text {
+        report.sources.insert(failure.diagnostic.file.clone(), text);
+    }
+    report.diagnostics.push(failure.diagnostic);
     Ok(report)
 }
 

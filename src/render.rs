@@ -13,7 +13,7 @@ use crate::link;
 use crate::markdown::TocEntry;
 use crate::output::OutputFile;
 use crate::site::Site;
-use crate::theme::{Theme, tera_error_chain};
+use crate::theme::Theme;
 use crate::tree_pages;
 use crate::validate::alias_path;
 
@@ -195,11 +195,9 @@ impl<'a> Renderer<'a> {
         context.insert("site", &self.ctx);
         context.insert("page", page);
         self.theme.tera.render(template, &context).map_err(|e| {
-            anyhow::anyhow!(
-                "template `{template}` failed for page `{}`: {}",
-                page.canonical,
-                tera_error_chain(&e)
-            )
+            self.theme
+                .render_error(template, &page.canonical, &e)
+                .into()
         })
     }
 

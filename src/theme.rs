@@ -4,9 +4,11 @@
 //! name. The default theme is embedded, so sites need not carry a copy.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+
+use crate::diagnostic::{Diagnostic, Pos};
 
 /// Files embedded at compile time: `theme/...` and `scaffold/...`.
 pub static EMBEDDED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -16,16 +18,45 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Output path → bytes, theme files first, then the site's `static/`.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Template name → where it came from, to point diagnostics at it.
+    pub templates: BTreeMap<String, Template>,
 }
+
+/// The source of one template.
+pub struct Template {
+    /// Relative to the site root, as the author knows it.
+    pub file: PathBuf,
+    pub text: String,
+}
+
+/// A mistake in a template, located in its file: what a theme author
+/// needs, rather than Tera's message alone.
+#[derive(Debug)]
+pub struct TemplateError {
+    pub diagnostic: Diagnostic,
+    /// The template's text, to quote the offending line.
+    pub text: Option<String>,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for TemplateError {}
 
 impl Theme {
     pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
-        let mut templates: BTreeMap<String, String> = BTreeMap::new();
+        let mut templates: BTreeMap<String, Template> = BTreeMap::new();
         let mut assets = BTreeMap::new();
         let dir = root.join("themes").join(name);
+        let theme_templates = Path::new("themes").join(name).join("templates");
         if dir.is_dir() {
             read_tree(&dir.join("templates"), &mut |rel, bytes| {
-                templates.insert(rel.to_string(), to_text(rel, bytes)?);
+                let text = to_text(rel, bytes)?;
+                let file = theme_templates.join(rel);
+                templates.insert(rel.to_string(), Template { file, text });
                 Ok(())
             })?;
             read_tree(&dir.join("static"), &mut |rel, bytes| {
@@ -41,14 +72,16 @@ impl Theme {
             );
         }
         read_tree(&root.join("templates"), &mut |rel, bytes| {
-            templates.insert(rel.to_string(), to_text(rel, bytes)?);
+            let text = to_text(rel, bytes)?;
+            let file = Path::new("templates").join(rel);
+            templates.insert(rel.to_string(), Template { file, text });
             Ok(())
         })?;
         read_tree(&root.join("static"), &mut |rel, bytes| {
             assets.insert(rel.to_string(), bytes);
             Ok(())
         })?;
-        Theme::compile(&templates, assets)
+        Theme::compile(templates, assets)
     }
 
     /// The default theme built into the binary, compiled once per process
@@ -61,32 +94,140 @@ impl Theme {
         let mut templates = BTreeMap::new();
         let mut assets = BTreeMap::new();
         add_embedded(&mut templates, &mut assets)?;
-        let theme = Theme::compile(&templates, assets)?;
+        let theme = Theme::compile(templates, assets)?;
         Ok(THEME.get_or_init(|| theme))
     }
 
     fn compile(
-        templates: &BTreeMap<String, String>,
+        templates: BTreeMap<String, Template>,
         assets: BTreeMap<String, Vec<u8>>,
     ) -> anyhow::Result<Theme> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL.
         tera.set_escape_fn(crate::render::escape_html);
-        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| anyhow::anyhow!("{}", tera_error_chain(&e)))
-            .context("failed to compile templates")?;
-        Ok(Theme { tera, assets })
+        let sources = templates.iter().map(|(k, t)| (k.as_str(), t.text.as_str()));
+        if let Err(e) = tera.add_raw_templates(sources) {
+            return Err(syntax_error(&templates, &e).into());
+        }
+        Ok(Theme {
+            tera,
+            assets,
+            templates,
+        })
+    }
+
+    /// Turns a failure to render `template` for the page at `page` into a
+    /// diagnostic on the template line that most likely caused it.
+    pub fn render_error(&self, template: &str, page: &str, error: &tera::Error) -> TemplateError {
+        let chain = tera_error_chain(error);
+        // Tera names what it could not find, but not where: look for it.
+        let needle = ["Variable `", "Filter '", "Function '", "Test '"]
+            .iter()
+            .find_map(|start| between(&chain, start, &['`', '\'']));
+        let culprit = needle.and_then(|needle| {
+            // The page's own template first, then those it extends or includes.
+            let mut order: Vec<&String> = self.templates.keys().collect();
+            order.sort_by_key(|name| name.as_str() != template);
+            order.into_iter().find_map(|name| {
+                let t = &self.templates[name];
+                find(&t.text, needle).map(|pos| (t, pos))
+            })
+        });
+        let reason = chain
+            .rsplit(": ")
+            .next()
+            .unwrap_or(&chain)
+            .trim()
+            .to_string();
+        let message = format!("template failed while rendering `{page}`: {reason}");
+        let (file, pos, text) = match culprit {
+            Some((t, pos)) => (t.file.clone(), pos, Some(t.text.clone())),
+            None => match self.templates.get(template) {
+                Some(t) => (t.file.clone(), Pos::default(), Some(t.text.clone())),
+                None => (PathBuf::from(template), Pos::default(), None),
+            },
+        };
+        let help = match needle {
+            Some(_) if chain.contains("Variable `") => {
+                "templates see `site`, `page` and the page's own values; check the name, or guard it with `{% if … %}`"
+            }
+            Some(_) => "check the name against Tera's built-in filters, functions and tests",
+            None => "fix the template; Tera's message above says what went wrong",
+        };
+        TemplateError {
+            diagnostic: Diagnostic::error("E-TEMPLATE", &file, pos, message).with_help(help),
+            text,
+        }
     }
 }
 
+/// A template that does not parse, located from Tera's ` --> line:col`.
+fn syntax_error(templates: &BTreeMap<String, Template>, error: &tera::Error) -> TemplateError {
+    let chain = tera_error_chain(error);
+    let name = between(&chain, "Failed to parse '", &['\'']).unwrap_or_default();
+    let template = templates.get(name);
+    let pos = between(&chain, " --> ", &['\n'])
+        .and_then(|at| at.trim().split_once(':'))
+        .and_then(|(l, c)| Some(Pos::new(l.parse().ok()?, c.parse().ok()?, 1)))
+        .unwrap_or_default();
+    let reason = chain
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .unwrap_or(&chain)
+        .to_string();
+    let file = template.map_or_else(|| PathBuf::from(name), |t| t.file.clone());
+    TemplateError {
+        diagnostic: Diagnostic::error(
+            "E-TEMPLATE-SYNTAX",
+            &file,
+            pos,
+            format!("template does not parse: {reason}"),
+        )
+        .with_help("see https://keats.github.io/tera/docs/ for the template syntax"),
+        text: template.map(|t| t.text.clone()),
+    }
+}
+
+/// The text after `start` up to the first of `ends`.
+fn between<'a>(text: &'a str, start: &str, ends: &[char]) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(ends)?])
+}
+
+/// Where `needle` first appears in a template tag (`{{ … }}` or `{% … %}`).
+fn find(text: &str, needle: &str) -> Option<Pos> {
+    for (i, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(at) = line[from..].find(needle) {
+            let start = from + at;
+            let before = &line[..start];
+            // Only inside a tag, and as a whole name (`title`, not `subtitle`).
+            let in_tag = before.rfind("{{").max(before.rfind("{%"))
+                > before.rfind("}}").max(before.rfind("%}"));
+            let whole = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+                && !line[start + needle.len()..]
+                    .starts_with(|c: char| c.is_alphanumeric() || c == '_');
+            if in_tag && whole {
+                let column = before.chars().count() + 1;
+                return Some(Pos::new(i + 1, column, needle.chars().count()));
+            }
+            from = start + needle.len();
+        }
+    }
+    None
+}
+
 fn add_embedded(
-    templates: &mut BTreeMap<String, String>,
+    templates: &mut BTreeMap<String, Template>,
     assets: &mut BTreeMap<String, Vec<u8>>,
 ) -> anyhow::Result<()> {
     for (path, bytes) in EMBEDDED {
         if let Some(rel) = path.strip_prefix("theme/templates/") {
-            templates.insert(rel.to_string(), to_text(rel, bytes.to_vec())?);
+            let text = to_text(rel, bytes.to_vec())?;
+            let file = Path::new("themes/default/templates").join(rel);
+            templates.insert(rel.to_string(), Template { file, text });
         } else if let Some(rel) = path.strip_prefix("theme/static/") {
             assets.insert(rel.to_string(), bytes.to_vec());
         }
@@ -133,4 +274,17 @@ pub fn tera_error_chain(e: &tera::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_names_only_inside_tags_and_whole() {
+        let text = "<p>subtitle title</p>\n{{ page.subtitle }} {{ page.title | upper }}\n";
+        assert_eq!(find(text, "page.title"), Some(Pos::new(2, 24, 10)));
+        assert_eq!(find(text, "upper"), Some(Pos::new(2, 37, 5)));
+        assert_eq!(find(text, "title"), None);
+    }
 }

@@ -481,3 +481,49 @@ fn raw_html_can_be_turned_off() {
             .contains("<script>alert(1)</script>")
     );
 }
+
+#[test]
+fn template_mistakes_name_the_template_line_and_page() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "content/articles/basics/a.md",
+        "---\ntitle: A\ndescription: x\n---\nText.\n",
+    );
+    assert!(site.build().status.success());
+    let before = site.read("public/articles/a/index.html");
+    let cases = [
+        (
+            "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ article.title }}</h1>\n<p>{{ article.subtitle }}</p>\n{% endblock main %}\n",
+            "error[E-TEMPLATE]: template failed while rendering `https://example.com/articles/a/`: Variable `article.subtitle` not found",
+            "--> templates/article.html:4:7",
+        ),
+        (
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ article.title | shout }}\n{% endblock main %}\n",
+            "Filter 'shout' not found",
+            "--> templates/article.html:3:20",
+        ),
+        (
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ article.title \n{% endblock main %}\n",
+            "error[E-TEMPLATE-SYNTAX]: template does not parse",
+            "--> templates/article.html:4:1",
+        ),
+    ];
+    for (template, message, location) in cases {
+        site.write("templates/article.html", template);
+        for command in ["check", "build"] {
+            let out = site.run(&[command]);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+            assert!(err.contains(message), "{command}: {err}");
+            assert!(err.contains(location), "{command}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+    assert_eq!(site.read("public/articles/a/index.html"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .expect("read root")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("waymark"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
