@@ -144,6 +144,7 @@ pub fn load(
         file,
         first_line: split.body_line,
         indent: 0,
+        raw: None,
     };
     let mut body = markdown::render(split.body, origin, settings);
     // Keep only what search needs of the text, not the text itself.

@@ -97,6 +97,7 @@ mod tests {
             file: Path::new("a.md"),
             first_line: 1,
             indent: 0,
+            raw: None,
         };
         let settings = Settings {
             base_path: "/".into(),

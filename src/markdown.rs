@@ -59,6 +59,10 @@ pub struct Origin<'a> {
     pub first_line: usize,
     /// Column of the text's first character (for indented YAML blocks).
     pub indent: usize,
+    /// The file's text from the text's first character on, when the
+    /// text's lines are not the file's (folded or quoted YAML strings):
+    /// positions are then found by looking for the same words there.
+    pub raw: Option<&'a str>,
 }
 
 /// Settings shared by every Markdown render of a build.
@@ -83,10 +87,13 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
         .into_offset_iter()
         .collect();
     let mut used_ids = HashSet::new();
-    let pos_of = |offset: usize, len: usize| {
-        let (line, col) = line_col(source, offset);
-        let col = if line == 1 { col } else { col + origin.indent };
-        Pos::new(origin.first_line + line - 1, col, len)
+    let pos_of = |offset: usize, len: usize| match origin.raw {
+        None => {
+            let (line, col) = line_col(source, offset);
+            let col = if line == 1 { col } else { col + origin.indent };
+            Pos::new(origin.first_line + line - 1, col, len)
+        }
+        Some(raw) => raw_pos(source, offset, len, raw, &origin),
     };
     out.sections.push(Section::default());
     let mut in_heading = false;
@@ -200,6 +207,27 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
 }
 
 /// The final URL of an internal link target.
+/// Where the `len` characters at `offset` of `source` are in `raw`: the
+/// same occurrence of the same text. Falls back to the start of the text.
+fn raw_pos(source: &str, offset: usize, len: usize, raw: &str, origin: &Origin) -> Pos {
+    let rest = source.get(offset..).unwrap_or_default();
+    let end = rest.char_indices().nth(len).map_or(rest.len(), |(i, _)| i);
+    let token = &rest[..end];
+    let nth = source[..offset.min(source.len())].matches(token).count();
+    match raw
+        .match_indices(token)
+        .nth(nth)
+        .filter(|_| !token.is_empty())
+    {
+        Some((at, _)) => {
+            let (line, col) = line_col(raw, at);
+            let col = if line == 1 { col + origin.indent } else { col };
+            Pos::new(origin.first_line + line - 1, col, len)
+        }
+        None => Pos::new(origin.first_line, origin.indent + 1, 1),
+    }
+}
+
 pub fn url_of(target: &Target, base_path: &str) -> String {
     match target {
         Target::Article { slug, anchor } => {
@@ -299,6 +327,7 @@ mod tests {
             file: Path::new("content/articles/a/x.md"),
             first_line: 5,
             indent: 0,
+            raw: None,
         };
         let settings = Settings {
             base_path: "/help/".into(),
@@ -340,6 +369,7 @@ mod tests {
             file: Path::new("a.md"),
             first_line: 1,
             indent: 0,
+            raw: None,
         };
         let settings = Settings {
             base_path: "/".into(),

@@ -338,28 +338,41 @@ impl<'a> Reader<'a> {
     }
 
     fn markdown(&self, source: &str, path: &str) -> Rendered {
-        // Block scalars (`body: |`) start on the next line, indented.
         let pos = self.index.value(path);
         let line_text = self
             .text
             .lines()
             .nth(pos.line.saturating_sub(1))
             .unwrap_or("");
-        let is_block = line_text
-            .get(pos.column.saturating_sub(1)..)
-            .is_some_and(|v| v.starts_with('|') || v.starts_with('>'));
-        let origin = if is_block {
+        let value = line_text.get(pos.column.saturating_sub(1)..).unwrap_or("");
+        // Literal blocks (`body: |`) keep the file's lines, one for one,
+        // starting on the next line, indented.
+        let origin = if value.starts_with('|') {
             let next = self.text.lines().nth(pos.line).unwrap_or("");
             Origin {
                 file: self.file,
                 first_line: pos.line + 1,
                 indent: next.len() - next.trim_start().len(),
+                raw: None,
             }
         } else {
+            // Folded, quoted or multi-line strings do not: positions are
+            // found in the file's text from the value on.
+            let start: usize = self
+                .text
+                .split_inclusive('\n')
+                .take(pos.line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+                + line_text
+                    .char_indices()
+                    .nth(pos.column.saturating_sub(1))
+                    .map_or(line_text.len(), |(i, _)| i);
             Origin {
                 file: self.file,
                 first_line: pos.line.max(1),
                 indent: pos.column.saturating_sub(1),
+                raw: self.text.get(start..),
             }
         };
         markdown::render(source, origin, self.settings)

@@ -346,6 +346,11 @@ proptest! {
         for d in &report.diagnostics {
             prop_assert!(!d.message.is_empty());
             prop_assert!(!d.file.as_os_str().is_empty());
+            // A position is inside its file (or just past its last line).
+            if let Some(bytes) = files.get(&d.file) {
+                let lines = String::from_utf8_lossy(bytes).lines().count();
+                prop_assert!(d.pos.line <= lines + 1, "{d:?} in a file of {lines} lines");
+            }
         }
     }
 
