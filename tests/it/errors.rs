@@ -527,3 +527,53 @@ fn template_mistakes_name_the_template_line_and_page() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn odd_but_valid_files_build_and_broken_ones_are_explained() {
+    let site = TestSite::new("invalid/_base");
+    // Valid: a BOM, CRLF line endings, only front matter.
+    site.write(
+        "content/articles/basics/bom.md",
+        "\u{feff}---\ntitle: Bom\ndescription: x\n---\nText.\n",
+    );
+    site.write(
+        "content/articles/basics/crlf.md",
+        "---\r\ntitle: Crlf\r\ndescription: x\r\n---\r\n## Part\r\n\r\nSee [good](article:good).\r\n",
+    );
+    site.write(
+        "content/articles/basics/only.md",
+        "---\ntitle: Only\ndescription: x\n---\n",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.read("public/articles/bom/index.html").contains("<h1>Bom</h1>"));
+    assert!(site.read("public/articles/crlf/index.html").contains("id=\"part\""));
+    assert!(site.path("public/articles/only/index.html").exists());
+
+    // Broken: an empty article, an empty tree, a CRLF file with a broken
+    // link, and a 1 MB line with a mistake at its end.
+    site.write("content/articles/basics/empty.md", "");
+    site.write("content/trees/empty.yaml", "");
+    site.write(
+        "content/articles/basics/crlf.md",
+        "---\r\ntitle: Crlf\r\ndescription: x\r\n---\r\n\r\nSee [it](article:nope).\r\n",
+    );
+    let long = format!(
+        "---\ntitle: Long\ndescription: x\n---\n{} [end](article:gone)\n",
+        "word ".repeat(200_000)
+    );
+    site.write("content/articles/basics/long.md", &long);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for needle in [
+        "error[E-FRONT-MATTER]: article has no front matter\n --> content/articles/basics/empty.md",
+        "--> content/trees/empty.yaml",
+        "error[E-LINK-BROKEN]: link to unknown article `nope`\n --> content/articles/basics/crlf.md:6:5",
+        "error[E-LINK-BROKEN]: link to unknown article `gone`\n --> content/articles/basics/long.md:5:1000002",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{}", &err[..err.len().min(4000)]);
+    }
+    // The long line is cut around the mistake, not printed whole.
+    assert!(err.len() < 20_000, "{} bytes of diagnostics", err.len());
+}
