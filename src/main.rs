@@ -319,10 +319,20 @@ fn serve(
     if open {
         open_browser(&url);
     }
-    // Both callbacks rebuild; the watcher calls one at a time.
+    // Ctrl-C waits for a rebuild in progress, so the output folder is
+    // never left with a half-written file or a stray temporary folder.
+    let building = std::sync::Arc::new(std::sync::Mutex::new(()));
+    let on_interrupt = building.clone();
+    ctrlc::set_handler(move || {
+        let _idle = on_interrupt.lock();
+        say("stopped");
+        std::process::exit(0);
+    })
+    .map_err(|e| anyhow::anyhow!("cannot handle Ctrl-C: {e}"))?;
+    // The callbacks rebuild; the watcher calls one at a time.
     let preview = std::cell::RefCell::new(preview);
-    let full_rebuild = |what: &str, css_only: bool| {
-        match preview.borrow_mut().rebuild() {
+    let report = |what: &str, result: anyhow::Result<waymark::preview::Rebuild>, css_only: bool| {
+        match result {
             Ok(rebuild) => match rebuild.changed {
                 Some(paths) => {
                     let urls: Vec<String> = paths
@@ -330,8 +340,9 @@ fn serve(
                         .map(|p| waymark::preview::url_of("/", p))
                         .collect();
                     say(&format!(
-                        "rebuilt after {what}: {} files changed in {} ms",
-                        paths.len(),
+                        "{what}: {} rendered, {} changed, {} ms",
+                        plural(rebuild.report.files, "file"),
+                        plural(paths.len(), "file"),
                         rebuild.millis
                     ));
                     print_diagnostics(&rebuild.report);
@@ -339,7 +350,7 @@ fn serve(
                 }
                 None => {
                     print_diagnostics(&rebuild.report);
-                    eprintln!("rebuild after {what} failed; still serving the last good site");
+                    eprintln!("{what} failed; still serving the last good site");
                     live.failed(
                         &diagnostics_text(&rebuild.report),
                         &rebuild.report.diagnostics,
@@ -351,42 +362,46 @@ fn serve(
                 live.failed(&format!("error: {e:#}"), &[]);
             }
         }
-        live.synced();
     };
     waymark::preview::watch(
         &site.root,
         &output,
         |changed| {
+            let _building = building.lock();
             let what = changed
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ");
-            // When only an article's text changed, its page goes first; the
-            // full rebuild (search, everything else) waits for a pause.
-            let quick = preview.borrow_mut().rebuild_article(&changed);
+            // One article edited in place: its page and the pages showing
+            // it go first; the search index follows once edits pause.
+            let quick = preview.borrow_mut().update_article(&changed);
             match quick {
                 Ok(Some(quick)) => {
-                    let paths = quick.changed.unwrap_or_default();
-                    let urls: Vec<String> = paths
-                        .iter()
-                        .map(|p| waymark::preview::url_of("/", p))
-                        .collect();
-                    say(&format!("updated {what} in {} ms", quick.millis));
-                    print_diagnostics(&quick.report);
-                    live.reloaded(&urls, false);
+                    report(&format!("updated {what}"), Ok(quick), false);
                     waymark::preview::Next::WhenIdle
                 }
                 Ok(None) | Err(_) => {
                     let css_only = changed
                         .iter()
                         .all(|p| p.extension().is_some_and(|e| e == "css"));
-                    full_rebuild(&what, css_only);
+                    let rebuilt = preview.borrow_mut().rebuild();
+                    report(&format!("rebuilt after {what}"), rebuilt, css_only);
+                    live.synced();
                     waymark::preview::Next::Done
                 }
             }
         },
-        || full_rebuild("the last edits", false),
+        || {
+            let _building = building.lock();
+            let refreshed = preview.borrow_mut().refresh_search();
+            match refreshed {
+                Ok(Some(rebuild)) => report("search index refreshed", Ok(rebuild), false),
+                Ok(None) => {}
+                Err(e) => report("search index refresh", Err(e), false),
+            }
+            live.synced();
+        },
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -408,6 +423,15 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("note: could not open a browser ({opener}: {e}); open {url} yourself");
+    }
+}
+
+/// "1 file", "2 files".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
+use crate::link::Target;
 use crate::output::{OutputFile, Staging};
+use crate::render::{NEIGHBOUR_WINDOW, Selection};
+use crate::tree::NodeKind;
 use crate::{BuildOptions, Report};
 
 /// What the output folder holds, so rebuilds touch only what changed.
@@ -24,6 +27,8 @@ pub struct Preview {
     /// The last good build, kept so one edited article can be re-rendered
     /// alone.
     last: Option<(crate::site::Site, crate::theme::Theme)>,
+    /// Pages were updated without the search index.
+    search_stale: bool,
 }
 
 /// The result of one rebuild.
@@ -42,6 +47,7 @@ impl Preview {
             options,
             written: HashMap::new(),
             last: None,
+            search_stale: false,
         }
     }
 
@@ -66,6 +72,7 @@ impl Preview {
             self.update(&built.files)?
         };
         self.last = Some((built.site, built.theme));
+        self.search_stale = false;
         Ok(Rebuild {
             report,
             changed: Some(changed),
@@ -73,11 +80,14 @@ impl Preview {
         })
     }
 
-    /// The quick path for the most common edit: the text of one article
-    /// changed, not its front matter or headings. Only its page is
-    /// rendered; `None` when the edit needs a full rebuild. Search shards
-    /// and everything else catch up with the full rebuild that follows.
-    pub fn rebuild_article(&mut self, changed: &[PathBuf]) -> anyhow::Result<Option<Rebuild>> {
+    /// The quick path for the most common edit: one article changed in
+    /// place. Renders that article's page and the pages that show it (its
+    /// category, home, same-category neighbours, articles and trees that
+    /// list it) and writes those whose bytes changed. `None` when the
+    /// edit needs a full rebuild: a new, deleted or renamed file, an error,
+    /// or a move in the article order. The search index is refreshed by
+    /// [`Preview::refresh_search`] once edits pause.
+    pub fn update_article(&mut self, changed: &[PathBuf]) -> anyhow::Result<Option<Rebuild>> {
         let started = Instant::now();
         let ([file], Some((site, theme))) = (changed, self.last.as_mut()) else {
             return Ok(None);
@@ -97,20 +107,123 @@ impl Preview {
         else {
             return Ok(None);
         };
-        let old = &site.articles[i];
-        let quiet =
-            diagnostics.is_empty() && crate::validate::article_links(site, &article).is_empty();
-        if !quiet
-            || !same_listing(old, &article)
-            || old.body.heading_ids != article.body.heading_ids
+        let key = |a| crate::site::article_key(&site.config, a);
+        let stays_in_place = i
+            .checked_sub(1)
+            .is_none_or(|j| key(&site.articles[j]) <= key(&article))
+            && site
+                .articles
+                .get(i + 1)
+                .is_none_or(|next| key(&article) <= key(next));
+        if !diagnostics.is_empty()
+            || (article.draft && !self.options.drafts)
+            || article.category.value != site.articles[i].category.value
+            || !stays_in_place
         {
             return Ok(None);
         }
-        let warnings = crate::lint::article_warnings(&article, &crate::scaffold::today());
-        site.articles[i] = article;
-        let files = crate::render::Renderer::new(site, theme).article_files(i)?;
+        let old = std::mem::replace(&mut site.articles[i], article);
+        // Other articles may link to headings this edit removed.
+        let mut diagnostics = crate::validate::validate(site);
+        if crate::diagnostic::has_errors(&diagnostics) {
+            site.articles[i] = old;
+            return Ok(None);
+        }
+        diagnostics.extend(crate::lint::warnings(site, &crate::scaffold::today()));
+        let selection = touched_by(site, i, &old);
+        let collected = std::sync::Mutex::new(Vec::new());
+        let rendered =
+            crate::render::Renderer::new(site, theme).render_selected(&selection, &|f| {
+                collected
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+                    .push(f);
+                Ok(())
+            })?;
+        let files = collected
+            .into_inner()
+            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+        let mut changed = self.write_changed(&files)?;
+        // Redirect pages of aliases the edit removed.
+        let kept: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for alias in &old.aliases {
+            if let Some(path) = crate::validate::alias_path(&alias.value) {
+                let path = format!("{path}/index.html");
+                if !kept.contains(path.as_str()) && self.written.remove(&path).is_some() {
+                    remove_in_place(&self.output, &path);
+                    changed.push(path);
+                }
+            }
+        }
+        changed.sort();
+        self.search_stale = true;
+        let mut report = Report {
+            diagnostics,
+            files: rendered,
+            ..Report::default()
+        };
+        report.sources.insert(file.clone(), text);
+        Ok(Some(Rebuild {
+            report,
+            changed: Some(changed),
+            millis: started.elapsed().as_millis(),
+        }))
+    }
+
+    /// After quick updates, brings the search index up to date: the site
+    /// is loaded afresh (so the index is exactly what `build` writes) and
+    /// only the index is rendered; changed index files are written and
+    /// stale ones removed. `None` when nothing was pending.
+    pub fn refresh_search(&mut self) -> anyhow::Result<Option<Rebuild>> {
+        if !std::mem::take(&mut self.search_stale) {
+            return Ok(None);
+        }
+        let started = Instant::now();
+        let (report, site) = crate::prepare(&self.root, &self.options)?;
+        let (Some(site), Some((_, theme))) = (site, self.last.take()) else {
+            // An error appeared meanwhile: the full rebuild reports it.
+            return self.rebuild().map(Some);
+        };
+        let collected = std::sync::Mutex::new(Vec::new());
+        let rendered = crate::render::Renderer::new(&site, &theme).render_search(&|f| {
+            collected
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+                .push(f);
+            Ok(())
+        })?;
+        let files = collected
+            .into_inner()
+            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+        let mut changed = self.write_changed(&files)?;
+        let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let stale: Vec<String> = self
+            .written
+            .keys()
+            .filter(|p| crate::search::is_index_file(p) && !now.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in stale {
+            self.written.remove(&path);
+            remove_in_place(&self.output, &path);
+            changed.push(path);
+        }
+        changed.sort();
+        self.last = Some((site, theme));
+        Ok(Some(Rebuild {
+            report: Report {
+                files: rendered,
+                ..report
+            },
+            changed: Some(changed),
+            millis: started.elapsed().as_millis(),
+        }))
+    }
+
+    /// Writes the files whose bytes differ from what was last written.
+    fn write_changed(&mut self, files: &[OutputFile]) -> anyhow::Result<Vec<String>> {
         let mut changed = Vec::new();
-        for file in &files {
+        for file in files {
             let hash = fingerprint(&file.bytes);
             if self.written.get(&file.path) != Some(&hash) {
                 write_in_place(&self.output, file)?;
@@ -118,16 +231,7 @@ impl Preview {
                 changed.push(file.path.clone());
             }
         }
-        let report = Report {
-            diagnostics: warnings,
-            sources: HashMap::from([(file.clone(), text)]),
-            ..Report::default()
-        };
-        Ok(Some(Rebuild {
-            report,
-            changed: Some(changed),
-            millis: started.elapsed().as_millis(),
-        }))
+        Ok(changed)
     }
 
     /// The first good build replaces the folder atomically, so nothing
@@ -166,21 +270,55 @@ impl Preview {
     }
 }
 
-/// Whether an edit leaves everything other pages show of an article alone.
-fn same_listing(a: &crate::article::Article, b: &crate::article::Article) -> bool {
-    let values = |l: &[crate::article::Located<String>]| {
-        l.iter().map(|x| x.value.clone()).collect::<Vec<_>>()
+/// The pages that show article `i` (whose previous version is `old`):
+/// its own page always; where its title or description appear, when
+/// those changed; the sitemap, when its date changed.
+fn touched_by(site: &crate::site::Site, i: usize, old: &crate::article::Article) -> Selection {
+    let article = &site.articles[i];
+    let mut selection = Selection::default();
+    selection.articles.insert(i);
+    selection.sitemap = article.updated != old.updated;
+    if article.title == old.title && article.description == old.description {
+        return selection;
+    }
+    selection.home = true;
+    if let Some(c) = site
+        .config
+        .categories
+        .iter()
+        .position(|c| c.id == article.category.value)
+    {
+        selection.categories.insert(c);
+    }
+    // Same-category neighbours list it (previous, next, sidebar window).
+    let window =
+        i.saturating_sub(NEIGHBOUR_WINDOW)..(i + NEIGHBOUR_WINDOW + 1).min(site.articles.len());
+    selection
+        .articles
+        .extend(window.filter(|j| site.articles[*j].category.value == article.category.value));
+    let slug = article.slug.as_str();
+    let names_it = |value: &str| match crate::link::parse_prefixed(value) {
+        Some(crate::link::Target::Article { slug: s, .. }) => s == slug,
+        Some(_) => false,
+        None => value == slug,
     };
-    a.title == b.title
-        && a.description == b.description
-        && a.category.value == b.category.value
-        && a.tags == b.tags
-        && a.updated == b.updated
-        && a.review_by == b.review_by
-        && a.order == b.order
-        && a.draft == b.draft
-        && values(&a.aliases) == values(&b.aliases)
-        && values(&a.related) == values(&b.related)
+    for (j, other) in site.articles.iter().enumerate() {
+        if other.related.iter().any(|r| names_it(&r.value)) {
+            selection.articles.insert(j);
+        }
+    }
+    for (t, tree) in site.trees.iter().enumerate() {
+        let shows_it = tree.nodes.iter().any(|node| match &node.kind {
+            NodeKind::Outcome { related, .. } => related.iter().any(|r| names_it(&r.value)),
+            NodeKind::Question { answers, .. } => answers.iter().any(|a| {
+                matches!(&a.next, crate::tree::Next::Exit(Target::Article { slug: s, .. }) if s == slug)
+            }),
+        });
+        if shows_it {
+            selection.trees.insert(t);
+        }
+    }
+    selection
 }
 
 fn write_in_place(output: &Path, file: &OutputFile) -> anyhow::Result<()> {

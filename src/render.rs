@@ -65,6 +65,19 @@ pub struct Renderer<'a> {
     pub pointers: HashMap<String, Vec<LinkItem>>,
 }
 
+/// How many same-category articles on each side an article page lists.
+pub const NEIGHBOUR_WINDOW: usize = 4;
+
+/// Pages an edit touched, by index into the site's lists.
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    pub home: bool,
+    pub sitemap: bool,
+    pub categories: std::collections::BTreeSet<usize>,
+    pub articles: std::collections::BTreeSet<usize>,
+    pub trees: std::collections::BTreeSet<usize>,
+}
+
 /// One page to render; the list of jobs is what runs in parallel.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -150,6 +163,41 @@ impl<'a> Renderer<'a> {
         jobs.extend((0..site.config.categories.len()).map(Job::Category));
         jobs.extend((0..site.articles.len()).map(Job::Article));
         jobs.extend((0..site.trees.len()).map(Job::Tree));
+        self.run(&jobs, sink)
+    }
+
+    /// Renders only the pages in `selection` (what an edit touched).
+    pub fn render_selected(
+        &self,
+        selection: &Selection,
+        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+    ) -> anyhow::Result<usize> {
+        let mut jobs = Vec::new();
+        if selection.home {
+            jobs.push(Job::Home);
+        }
+        if selection.sitemap {
+            jobs.push(Job::Sitemap);
+        }
+        jobs.extend(selection.categories.iter().copied().map(Job::Category));
+        jobs.extend(selection.articles.iter().copied().map(Job::Article));
+        jobs.extend(selection.trees.iter().copied().map(Job::Tree));
+        self.run(&jobs, sink)
+    }
+
+    /// Renders only the search index.
+    pub fn render_search(
+        &self,
+        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+    ) -> anyhow::Result<usize> {
+        self.run(&[Job::Search], sink)
+    }
+
+    fn run(
+        &self,
+        jobs: &[Job],
+        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+    ) -> anyhow::Result<usize> {
         jobs.par_iter()
             .map(|job| {
                 // The index is large: it streams its files instead of returning them.
@@ -330,11 +378,6 @@ impl<'a> Renderer<'a> {
         ))
     }
 
-    /// The page of article `i` and its alias redirects.
-    pub fn article_files(&self, i: usize) -> anyhow::Result<Vec<OutputFile>> {
-        self.article(i)
-    }
-
     fn article(&self, i: usize) -> anyhow::Result<Vec<OutputFile>> {
         #[derive(Serialize)]
         struct ArticlePage<'a> {
@@ -374,7 +417,7 @@ impl<'a> Renderer<'a> {
             .filter(|j| *j < site.articles.len())
             .filter(same)
             .map(|j| self.article_item(&site.articles[j]));
-        const WINDOW: usize = 4;
+        const WINDOW: usize = NEIGHBOUR_WINDOW;
         let neighbours = (i.saturating_sub(WINDOW)..(i + WINDOW + 1).min(site.articles.len()))
             .filter(same)
             .map(|j| Neighbour {

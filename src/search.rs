@@ -479,6 +479,16 @@ impl<'a> Shard<'a> {
     }
 }
 
+/// Whether an output path is a file of the search index (not the
+/// search page beside it).
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix("search/").is_some_and(|name| {
+        name == "manifest.json"
+            || (name.ends_with(".json")
+                && (name.starts_with("shard-") || name.starts_with("docs-")))
+    })
+}
+
 /// Builds every file of the search index and hands each to `sink`.
 pub fn index(
     r: &Renderer,

@@ -201,28 +201,20 @@ fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOpti
         trees.extend(tree.filter(|t| options.drafts || !t.draft));
     }
 
-    let category_rank = |id: &str| {
-        config
-            .categories
-            .iter()
-            .position(|c| c.id == id)
-            .unwrap_or(usize::MAX)
-    };
-    articles.sort_by(|a, b| {
-        (category_rank(&a.category.value), a.order, &a.title, &a.slug).cmp(&(
-            category_rank(&b.category.value),
-            b.order,
-            &b.title,
-            &b.slug,
-        ))
-    });
+    articles.sort_by(|a, b| article_key(&config, a).cmp(&article_key(&config, b)));
     trees.sort_by(|a, b| {
-        (category_rank(&a.category.value), a.order, &a.title, &a.slug).cmp(&(
-            category_rank(&b.category.value),
-            b.order,
-            &b.title,
-            &b.slug,
-        ))
+        (
+            category_rank(&config, &a.category.value),
+            a.order,
+            &a.title,
+            &a.slug,
+        )
+            .cmp(&(
+                category_rank(&config, &b.category.value),
+                b.order,
+                &b.title,
+                &b.slug,
+            ))
     });
     loaded.site = Some(Site::new(
         root.to_path_buf(),
@@ -232,6 +224,25 @@ fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOpti
         indexer,
     ));
     loaded
+}
+
+/// Where an article sorts: by category (in `site.yaml` order), then
+/// `order`, then title, then slug.
+pub fn article_key<'a>(config: &SiteConfig, a: &'a Article) -> (usize, i64, &'a str, &'a str) {
+    (
+        category_rank(config, &a.category.value),
+        a.order,
+        &a.title,
+        &a.slug,
+    )
+}
+
+fn category_rank(config: &SiteConfig, id: &str) -> usize {
+    config
+        .categories
+        .iter()
+        .position(|c| c.id == id)
+        .unwrap_or(usize::MAX)
 }
 
 /// Reads a file as UTF-8 and hands it to `parse`; read problems become

@@ -546,8 +546,14 @@ fn odd_but_valid_files_build_and_broken_ones_are_explained() {
     );
     let out = site.build();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(site.read("public/articles/bom/index.html").contains("<h1>Bom</h1>"));
-    assert!(site.read("public/articles/crlf/index.html").contains("id=\"part\""));
+    assert!(
+        site.read("public/articles/bom/index.html")
+            .contains("<h1>Bom</h1>")
+    );
+    assert!(
+        site.read("public/articles/crlf/index.html")
+            .contains("id=\"part\"")
+    );
     assert!(site.path("public/articles/only/index.html").exists());
 
     // Broken: an empty article, an empty tree, a CRLF file with a broken
@@ -572,7 +578,11 @@ fn odd_but_valid_files_build_and_broken_ones_are_explained() {
         "error[E-LINK-BROKEN]: link to unknown article `nope`\n --> content/articles/basics/crlf.md:6:5",
         "error[E-LINK-BROKEN]: link to unknown article `gone`\n --> content/articles/basics/long.md:5:1000002",
     ] {
-        assert!(err.contains(needle), "missing {needle:?} in:\n{}", &err[..err.len().min(4000)]);
+        assert!(
+            err.contains(needle),
+            "missing {needle:?} in:\n{}",
+            &err[..err.len().min(4000)]
+        );
     }
     // The long line is cut around the mistake, not printed whole.
     assert!(err.len() < 20_000, "{} bytes of diagnostics", err.len());

@@ -203,6 +203,12 @@ fn after_a_series_of_edits_the_output_equals_a_fresh_build() {
         edit();
         wait_for(&events, "synced");
     }
+    assert_same_as_fresh_build(&server);
+}
+
+/// The served output equals, byte for byte, what `waymark build` writes.
+fn assert_same_as_fresh_build(server: &Server) {
+    let site = &server.site;
     let fresh = tempfile::tempdir().expect("temp dir");
     let url = format!("http://127.0.0.1:{}/", server.port);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
@@ -222,4 +228,101 @@ fn after_a_series_of_edits_the_output_equals_a_fresh_build() {
             "{f} differs"
         );
     }
+}
+
+#[test]
+fn a_title_edit_rerenders_exactly_the_pages_that_show_it() {
+    let server = start("basic");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let site = &server.site;
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = site.read(path);
+        assert!(text.contains(from), "{path}");
+        site.write(path, &text.replace(from, to));
+    };
+    // Listed by its category, home and its neighbour `welcome`; no tree.
+    edit(
+        "content/articles/getting-started/second.md",
+        "title: Second article",
+        "title: Second steps",
+    );
+    let pages = wait_for(&events, "reload");
+    assert_eq!(
+        pages,
+        r#"{"css_only":false,"paths":["/articles/second/","/articles/welcome/","/categories/getting-started/","/"]}"#
+    );
+    let index = wait_for(&events, "reload");
+    assert!(
+        index.contains("/search/") && !index.contains("/articles/"),
+        "{index}"
+    );
+    wait_for(&events, "synced");
+    assert_same_as_fresh_build(&server);
+
+    // Named by `welcome`'s related list and by the tree's exits and outcomes.
+    edit(
+        "content/articles/fixes/fix-errors.md",
+        "title: Fix errors",
+        "title: Fixing errors",
+    );
+    let pages = wait_for(&events, "reload");
+    for page in [
+        "\"/articles/fix-errors/\"",
+        "\"/articles/welcome/\"",
+        "\"/categories/fixes/\"",
+        "\"/troubleshoot/connect/paths/\"",
+        "\"/troubleshoot/connect/removed/\"",
+    ] {
+        assert!(pages.contains(page), "{page} missing from {pages}");
+    }
+    assert!(!pages.contains("/articles/second/"), "{pages}");
+    wait_for(&events, "synced");
+    assert_same_as_fresh_build(&server);
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_even_mid_rebuild() {
+    let mut server = start("basic");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let path = "content/articles/fixes/fix-errors.md";
+    server.site.write(
+        path,
+        &server
+            .site
+            .read(path)
+            .replace("Try again.", "Try again later."),
+    );
+    wait_for(&events, "reload");
+    // Interrupt while the deferred search refresh may be running.
+    std::thread::sleep(Duration::from_millis(650));
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let leftovers: Vec<String> = walkdir::WalkDir::new(server.site.root())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.contains("waymark-partial") || p.contains(".public.waymark"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(
+        server
+            .site
+            .read("public/articles/fix-errors/index.html")
+            .contains("Try again later.")
+    );
 }

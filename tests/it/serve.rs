@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use crate::harness::TestSite;
 
 pub struct Server {
-    child: Child,
+    pub child: Child,
     pub port: u16,
     pub site: TestSite,
 }
