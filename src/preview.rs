@@ -123,13 +123,27 @@ impl Preview {
             return Ok(None);
         }
         let old = std::mem::replace(&mut site.articles[i], article);
-        // Other articles may link to headings this edit removed.
-        let mut diagnostics = crate::validate::validate(site);
+        let new = &site.articles[i];
+        let values = |l: &[crate::article::Located<String>]| {
+            l.iter().map(|x| x.value.clone()).collect::<Vec<_>>()
+        };
+        // Its own links, unless the edit can break others: links to its
+        // headings, or a URL its aliases now take.
+        let mut diagnostics = if old.body.heading_ids == new.body.heading_ids
+            && values(&old.aliases) == values(&new.aliases)
+        {
+            crate::validate::article_links(site, new)
+        } else {
+            crate::validate::validate(site)
+        };
         if crate::diagnostic::has_errors(&diagnostics) {
             site.articles[i] = old;
             return Ok(None);
         }
-        diagnostics.extend(crate::lint::warnings(site, &crate::scaffold::today()));
+        diagnostics.extend(crate::lint::article_warnings(
+            &site.articles[i],
+            &crate::scaffold::today(),
+        ));
         let selection = touched_by(site, i, &old);
         let collected = std::sync::Mutex::new(Vec::new());
         let rendered =

@@ -3,7 +3,7 @@
 //   node tests/browser/search-core.mjs
 // Prints one line per test and a final "N passed, N failed"; exits non-zero on any failure.
 import assert from "node:assert/strict";
-import { tokenize, fold, distance, deletions, highlight, markNodes, createIndex } from "../../themes/default/static/search.js";
+import { tokenize, fold, distance, deletions, highlight, markNodes, createIndex, MISS } from "../../themes/default/static/search.js";
 
 // ---------- the index ----------
 
@@ -251,6 +251,22 @@ test("loading: manifest, then only the shards and chunks a query needs, cached",
   await fresh.search("history ");
   assert.equal(fetched.length, n, "a repeated query fetches nothing");
   assert.equal(new Set(fetched).size, fetched.length, "no file fetched twice");
+});
+
+test("cached-only search: answers from loaded files at once, or MISS without fetching", async () => {
+  fetched.length = 0;
+  const fresh = index();
+  await assert.rejects(fresh.search("history", { cached: true }), (e) => e === MISS, "nothing loaded yet");
+  assert.equal(fetched.length, 0, "a cached-only search fetches nothing");
+  const full = await fresh.search("history");
+  const n = fetched.length;
+  const cached = await fresh.search("history", { cached: true });
+  assert.deepEqual(cached.results, full.results, "same results from the cache");
+  assert.equal(fetched.length, n);
+  await assert.rejects(fresh.search("badge", { cached: true }), (e) => e === MISS, "its shard is not loaded");
+  // The next network search is not affected by the cached-only one.
+  const badge = await fresh.search("badge");
+  assert.equal(badge.results[0].url, "/articles/badges/");
 });
 
 // ---------- runner ----------

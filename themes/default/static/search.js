@@ -74,14 +74,20 @@ export const markNodes = (runs, doc = document) => runs.map((r) => {
 });
 
 // The index: `load(file)` resolves a file of search/ (e.g. "manifest.json") to parsed JSON.
+// What a cached-only search throws when it would need a file not yet loaded.
+export const MISS = Symbol("not cached");
+
 export function createIndex(load) {
   const files = new Map(), ready = new Map(), posts = new Map();
-  let manifest, mf, keyLen = 1;
+  let manifest, mf, keyLen = 1, cachedOnly = false;
   const get = (f) => {
+    // A cached-only search never waits on the network: it runs to the end
+    // in one go (loaded files resolve at once), so no other search interleaves.
+    if (cachedOnly && !ready.has(f)) return Promise.reject(MISS);
     if (!files.has(f)) files.set(f, Promise.resolve(load(f)).then((v) => (ready.set(f, v), v), (e) => (files.delete(f), Promise.reject(e))));
     return files.get(f);
   };
-  const init = () => manifest || (manifest = get("manifest.json").then((m) => {
+  const init = () => (cachedOnly && !mf ? Promise.reject(MISS) : manifest) || (manifest = get("manifest.json").then((m) => {
     for (const k in m.shards) keyLen = Math.max(keyLen, [...k].length);
     return (mf = m);
   }, (e) => ((manifest = null), Promise.reject(e))));
@@ -142,7 +148,18 @@ export function createIndex(load) {
   };
   const total = (post) => [...post.values()].reduce((a, b) => a + b, 0);
 
-  async function search(query, { limit = 8, subs = 3 } = {}) {
+  // With `cached`, only files already loaded are used: results come at
+  // once, or the search throws MISS and the caller fetches (debounced).
+  async function search(query, { limit = 8, subs = 3, cached = false } = {}) {
+    if (!cached) return find(query, limit, subs);
+    cachedOnly = true;
+    const done = find(query, limit, subs);
+    // Everything it needs is loaded, so it settles within this microtask run.
+    done.finally(() => (cachedOnly = false)).catch(() => {});
+    return done;
+  }
+
+  async function find(query, limit, subs) {
     const m = await init(), lang = m.language, stop = new Set(m.stopwords || []);
     const words = tokenize(query, lang);
     let slots = words.map((w, i) => ({ w, i })).filter((s) => !stop.has(s.w));
@@ -315,7 +332,18 @@ function start() {
   };
   const debounce = (f, ms = 120) => {
     let t;
-    return () => (clearTimeout(t), (t = setTimeout(f, ms)));
+    const call = () => (clearTimeout(t), (t = setTimeout(f, ms)));
+    call.cancel = () => clearTimeout(t);
+    return call;
+  };
+  // On each keystroke: results at once from loaded files; only a query
+  // that needs more of the index waits for a pause in typing to fetch it.
+  const onType = (run) => {
+    const later = debounce(run);
+    return async () => {
+      later.cancel();
+      if ((await run(true)) == MISS) later();
+    };
   };
   let uid = 0;
 
@@ -344,13 +372,14 @@ function start() {
       show(false);
       location.assign(href);
     };
-    const run = async () => {
+    const run = async (cached = false) => {
       const q = input.value, n = ++seq;
       if (!q.trim()) return (opts = []), note.replaceChildren(), (status.textContent = ""), (form.dataset.shown = q), show(false);
       let r;
       try {
-        r = await index.search(q, { limit: 6, subs: 2 });
+        r = await index.search(q, { limit: 6, subs: 2, cached });
       } catch (e) {
+        if (e == MISS) return MISS;
         if (n == seq) (opts = []), note.replaceChildren(el("p", 0, "Search is not available right now.")), show(true);
         return;
       }
@@ -371,8 +400,8 @@ function start() {
       form.dataset.shown = q;
       show(d.activeElement == input || form.contains(d.activeElement));
     };
-    const later = debounce(run);
-    input.addEventListener("input", () => (delete form.dataset.shown, later()));
+    const typed = onType(run);
+    input.addEventListener("input", () => (delete form.dataset.shown, typed()));
     input.addEventListener("focus", () => show(true));
     input.addEventListener("keydown", (e) => {
       const open = !popup.hidden;
@@ -409,14 +438,15 @@ function start() {
     const input = form.querySelector("input[type=search]"), out = d.querySelector("[data-search-results]"), status = d.querySelector("[data-search-status]");
     const title = d.title;
     let seq = 0;
-    const run = async (push) => {
+    const run = async (push, cached = false) => {
       const q = input.value, n = ++seq;
       if (push) history.replaceState(history.state, "", q.trim() ? "?q=" + encodeURIComponent(q) : location.pathname);
       if (!q.trim()) return out.replaceChildren(), (status.textContent = ""), (d.title = title);
       let r;
       try {
-        r = await index.search(q, { limit: 30, subs: 3 });
+        r = await index.search(q, { limit: 30, subs: 3, cached });
       } catch (e) {
+        if (e == MISS) return MISS;
         if (n == seq) status.textContent = "Search is not available right now.";
         return;
       }
@@ -433,8 +463,8 @@ function start() {
     };
     input.value = new URLSearchParams(location.search).get("q") || "";
     form.addEventListener("submit", (e) => (e.preventDefault(), run(true)));
-    const later = debounce(() => run(true));
-    input.addEventListener("input", () => (delete out.dataset.shown, later()));
+    const typed = onType((cached) => run(true, cached));
+    input.addEventListener("input", () => (delete out.dataset.shown, typed()));
     run(false);
   }
 
