@@ -85,22 +85,13 @@ pub fn build_in_memory(
         Ok(theme) => theme,
         Err(e) => return template_failure(report, e).map(|r| (r, None)),
     };
-    let collected = std::sync::Mutex::new(Vec::new());
-    let rendered = render::Renderer::new(&site, &theme).render_all(&|file| {
-        collected
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
-            .push(file);
-        Ok(())
-    });
-    report.files = match rendered {
-        Ok(count) => count,
+    let renderer = render::Renderer::new(&site, &theme);
+    let files = match render::collect(|sink| renderer.render_all(sink)) {
+        Ok(files) => files,
         Err(e) => return template_failure(report, e).map(|r| (r, None)),
     };
-    let mut files = collected
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    drop(renderer);
+    report.files = files.len();
     Ok((report, Some(InMemory { site, theme, files })))
 }
 
@@ -117,19 +108,10 @@ pub fn build_files(
         return Ok((report, Vec::new()));
     };
     let theme = theme::Theme::embedded()?;
-    let collected = std::sync::Mutex::new(Vec::new());
-    report.files = render::Renderer::new(&site, theme).render_all(&|file| {
-        collected
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
-            .push(file);
-        Ok(())
-    })?;
-    let mut out = collected
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((report, out))
+    let renderer = render::Renderer::new(&site, theme);
+    let files = render::collect(|sink| renderer.render_all(sink))?;
+    report.files = files.len();
+    Ok((report, files))
 }
 
 /// Where rendered files go.

@@ -134,7 +134,15 @@ struct SiteArgs {
     drafts: bool,
 }
 
+/// mimalloc's `purge_delay` option (the same number in mimalloc 2 and 3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Give freed memory back to the system at once rather than after
+    // 10 ms: loading leaves much short-lived memory behind, and this keeps
+    // a 10,000-article build's peak about 60 MB lower at no measured cost.
+    // SAFETY: sets a plain integer option; mimalloc reads it on each purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -145,18 +145,9 @@ impl Preview {
             &crate::scaffold::today(),
         ));
         let selection = touched_by(site, i, &old);
-        let collected = std::sync::Mutex::new(Vec::new());
-        let rendered =
-            crate::render::Renderer::new(site, theme).render_selected(&selection, &|f| {
-                collected
-                    .lock()
-                    .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
-                    .push(f);
-                Ok(())
-            })?;
-        let files = collected
-            .into_inner()
-            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+        let renderer = crate::render::Renderer::new(site, theme);
+        let files = crate::render::collect(|sink| renderer.render_selected(&selection, sink))?;
+        let rendered = files.len();
         let mut changed = self.write_changed(&files)?;
         // Redirect pages of aliases the edit removed.
         let kept: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -198,17 +189,10 @@ impl Preview {
             // An error appeared meanwhile: the full rebuild reports it.
             return self.rebuild().map(Some);
         };
-        let collected = std::sync::Mutex::new(Vec::new());
-        let rendered = crate::render::Renderer::new(&site, &theme).render_search(&|f| {
-            collected
-                .lock()
-                .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
-                .push(f);
-            Ok(())
-        })?;
-        let files = collected
-            .into_inner()
-            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+        let renderer = crate::render::Renderer::new(&site, &theme);
+        let files = crate::render::collect(|sink| renderer.render_search(sink))?;
+        let rendered = files.len();
+        drop(renderer);
         let mut changed = self.write_changed(&files)?;
         let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let stale: Vec<String> = self

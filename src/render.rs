@@ -137,10 +137,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every file of the site and hands each to `sink`.
-    pub fn render_all(
-        &self,
-        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
-    ) -> anyhow::Result<usize> {
+    pub fn render_all(&self, sink: &Sink) -> anyhow::Result<usize> {
         let site = self.site;
         // The index is the longest job: start it first.
         let mut jobs = vec![
@@ -167,11 +164,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders only the pages in `selection` (what an edit touched).
-    pub fn render_selected(
-        &self,
-        selection: &Selection,
-        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
-    ) -> anyhow::Result<usize> {
+    pub fn render_selected(&self, selection: &Selection, sink: &Sink) -> anyhow::Result<usize> {
         let mut jobs = Vec::new();
         if selection.home {
             jobs.push(Job::Home);
@@ -186,18 +179,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders only the search index.
-    pub fn render_search(
-        &self,
-        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
-    ) -> anyhow::Result<usize> {
+    pub fn render_search(&self, sink: &Sink) -> anyhow::Result<usize> {
         self.run(&[Job::Search], sink)
     }
 
-    fn run(
-        &self,
-        jobs: &[Job],
-        sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
-    ) -> anyhow::Result<usize> {
+    fn run(&self, jobs: &[Job], sink: &Sink) -> anyhow::Result<usize> {
         jobs.par_iter()
             .map(|job| {
                 // The index is large: it streams its files instead of returning them.
@@ -600,6 +586,29 @@ impl<'a> Renderer<'a> {
             format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"),
         )
     }
+}
+
+/// Where rendered files go: written, or collected as here.
+pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
+
+/// Runs `render` with a sink that keeps the files; returns them sorted by
+/// path.
+pub fn collect(
+    render: impl FnOnce(&Sink) -> anyhow::Result<usize>,
+) -> anyhow::Result<Vec<OutputFile>> {
+    let collected = std::sync::Mutex::new(Vec::new());
+    render(&|file| {
+        collected
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+            .push(file);
+        Ok(())
+    })?;
+    let mut files = collected
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// Serializes JSON for a `<script type="application/ld+json">` block:

@@ -490,10 +490,7 @@ pub fn is_index_file(path: &str) -> bool {
 }
 
 /// Builds every file of the search index and hands each to `sink`.
-pub fn index(
-    r: &Renderer,
-    sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
-) -> anyhow::Result<usize> {
+pub fn index(r: &Renderer, sink: &crate::render::Sink) -> anyhow::Result<usize> {
     let docs = collect_docs(r);
     let mut count = 0;
     let chunk_hash = write_chunks(&docs, sink, &mut count)?;
@@ -604,7 +601,7 @@ pub fn index(
 /// once, when written, rather than held or serialized twice.
 fn write_chunks(
     docs: &[Doc],
-    sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+    sink: &crate::render::Sink,
     count: &mut usize,
 ) -> anyhow::Result<String> {
     let mut hasher = Fingerprint::default();

@@ -83,7 +83,7 @@ fn an_edit_is_rebuilt_served_and_announced() {
 }
 
 #[test]
-fn a_text_edit_reloads_its_page_before_the_full_rebuild() {
+fn a_text_edit_reloads_its_page_before_the_search_index() {
     let server = start("basic");
     let events = subscribe(server.port);
     std::thread::sleep(Duration::from_millis(300));
