@@ -89,7 +89,22 @@ impl Preview {
     /// [`Preview::refresh_search`] once edits pause.
     pub fn update_article(&mut self, changed: &[PathBuf]) -> anyhow::Result<Option<Rebuild>> {
         let started = Instant::now();
-        let ([file], Some((site, theme))) = (changed, self.last.as_mut()) else {
+        let Some((site, theme)) = self.last.as_mut() else {
+            return Ok(None);
+        };
+        // Editors and `sed -i` save through a temporary file renamed over
+        // the real one: a path that is gone and that the site never had
+        // changed nothing.
+        let root = &self.root;
+        let changed: Vec<&PathBuf> = changed
+            .iter()
+            .filter(|p| {
+                root.join(p).exists()
+                    || site.articles.iter().any(|a| a.file == **p)
+                    || site.trees.iter().any(|t| t.file == **p)
+            })
+            .collect();
+        let [file] = changed[..] else {
             return Ok(None);
         };
         let Some(i) = site.articles.iter().position(|a| a.file == *file) else {

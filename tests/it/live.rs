@@ -326,3 +326,28 @@ fn ctrl_c_stops_cleanly_even_mid_rebuild() {
             .contains("Try again later.")
     );
 }
+
+#[test]
+fn an_edit_saved_through_a_temporary_file_takes_the_quick_path() {
+    let server = start("basic");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let site = &server.site;
+    // As `sed -i` and many editors save: write a temporary file beside the
+    // article, then rename it over the article.
+    let path = "content/articles/getting-started/welcome.md";
+    let temp = "content/articles/getting-started/sedX1b2c3";
+    site.write(
+        temp,
+        &site.read(path).replace("Be careful.", "Be quite careful."),
+    );
+    std::fs::rename(site.path(temp), site.path(path)).expect("rename");
+    let first = wait_for(&events, "reload");
+    assert_eq!(
+        first, r#"{"css_only":false,"paths":["/articles/welcome/"]}"#,
+        "only the page, first"
+    );
+    wait_for(&events, "synced");
+    assert!(body(&server, "/articles/welcome/").contains("Be quite careful."));
+    assert_same_as_fresh_build(&server);
+}
