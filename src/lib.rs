@@ -85,12 +85,12 @@ pub fn build_in_memory(
         Ok(theme) => theme,
         Err(e) => return template_failure(report, e).map(|r| (r, None)),
     };
-    let renderer = render::Renderer::new(&site, &theme);
-    let files = match render::collect(|sink| renderer.render_all(sink)) {
+    let files = match render::Renderer::new(&site, &theme)
+        .and_then(|renderer| render::collect(|sink| renderer.render_all(sink)))
+    {
         Ok(files) => files,
         Err(e) => return template_failure(report, e).map(|r| (r, None)),
     };
-    drop(renderer);
     report.files = files.len();
     Ok((report, Some(InMemory { site, theme, files })))
 }
@@ -108,7 +108,7 @@ pub fn build_files(
         return Ok((report, Vec::new()));
     };
     let theme = theme::Theme::embedded()?;
-    let renderer = render::Renderer::new(&site, theme);
+    let renderer = render::Renderer::new(&site, theme)?;
     let files = render::collect(|sink| renderer.render_all(sink))?;
     report.files = files.len();
     Ok((report, files))
@@ -167,7 +167,10 @@ fn run(root: &Path, target: Target, options: &BuildOptions) -> anyhow::Result<Re
         Ok(theme) => theme,
         Err(e) => return template_failure(report, e),
     };
-    let renderer = render::Renderer::new(&site, &theme);
+    let renderer = match render::Renderer::new(&site, &theme) {
+        Ok(renderer) => renderer,
+        Err(e) => return template_failure(report, e),
+    };
     match target {
         Target::Discard => match renderer.render_all(&|_| Ok(())) {
             Ok(count) => report.files = count,
@@ -183,6 +186,10 @@ fn run(root: &Path, target: Target, options: &BuildOptions) -> anyhow::Result<Re
             report.output = Some(staging.commit()?);
         }
     }
+    drop(renderer);
+    // Freeing a large site takes tens of milliseconds that nobody needs
+    // to wait for.
+    std::thread::spawn(move || drop((site, theme)));
     Ok(report)
 }
 

@@ -160,7 +160,7 @@ impl Preview {
             &crate::scaffold::today(),
         ));
         let selection = touched_by(site, i, &old);
-        let renderer = crate::render::Renderer::new(site, theme);
+        let renderer = crate::render::Renderer::new(site, theme)?;
         let files = crate::render::collect(|sink| renderer.render_selected(&selection, sink))?;
         let rendered = files.len();
         let mut changed = self.write_changed(&files)?;
@@ -204,7 +204,7 @@ impl Preview {
             // An error appeared meanwhile: the full rebuild reports it.
             return self.rebuild().map(Some);
         };
-        let renderer = crate::render::Renderer::new(&site, &theme);
+        let renderer = crate::render::Renderer::new(&site, &theme)?;
         let files = crate::render::collect(|sink| renderer.render_search(sink))?;
         let rendered = files.len();
         drop(renderer);

@@ -33,6 +33,11 @@ pub struct SiteContext {
     pub search_js_url: String,
     pub search_boot_url: String,
     pub feedback_endpoint: Option<String>,
+    /// The theme's `partials/head.html`, `header.html` and `footer.html`,
+    /// the same on every page: rendered once per build, not per page.
+    pub head_html: String,
+    pub header_html: String,
+    pub footer_html: String,
 }
 
 /// A titled link, the unit of every list on every page.
@@ -60,6 +65,8 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub ctx: SiteContext,
+    /// `site` as a template value, converted once rather than per page.
+    site_value: tera::Value,
     pub base_path: String,
     /// Trees and steps that lead to each article slug.
     pub pointers: HashMap<String, Vec<LinkItem>>,
@@ -94,7 +101,7 @@ enum Job {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> anyhow::Result<Self> {
         let config = &site.config;
         let base_path = config.base_path();
         let asset_url = |name: &str| {
@@ -125,15 +132,40 @@ impl<'a> Renderer<'a> {
             search_js_url: asset_url("search.js"),
             search_boot_url: asset_url("search-boot.js"),
             feedback_endpoint: config.feedback.endpoint.clone(),
+            head_html: String::new(),
+            header_html: String::new(),
+            footer_html: String::new(),
+        };
+        let partial = |name: &str| -> anyhow::Result<String> {
+            let name = format!("partials/{name}.html");
+            if !theme.tera.get_template_names().any(|n| n == name) {
+                return Ok(String::new());
+            }
+            let mut context = tera::Context::new();
+            context.insert("site", &ctx);
+            theme
+                .tera
+                .render(&name, &context)
+                .map_err(|e| theme.render_error(&name, "every page", &e).into())
+        };
+        let (head_html, header_html, footer_html) =
+            (partial("head")?, partial("header")?, partial("footer")?);
+        let ctx = SiteContext {
+            head_html,
+            header_html,
+            footer_html,
+            ..ctx
         };
         let pointers = tree_pages::pointers(site, &base_path);
-        Renderer {
+        let site_value = tera::to_value(&ctx).context("template context")?;
+        Ok(Renderer {
             site,
             theme,
             ctx,
+            site_value,
             base_path,
             pointers,
-        }
+        })
     }
 
     /// Renders every file of the site and hands each to `sink`.
@@ -226,7 +258,7 @@ impl<'a> Renderer<'a> {
         extra: &T,
     ) -> anyhow::Result<String> {
         let mut context = tera::Context::from_serialize(extra).context("template context")?;
-        context.insert("site", &self.ctx);
+        context.insert("site", &self.site_value);
         context.insert("page", page);
         self.theme.tera.render(template, &context).map_err(|e| {
             self.theme
