@@ -666,9 +666,9 @@ impl Item<'_> {
     }
 }
 
-/// BM25F impacts per stem id: (doc-id delta, impact) pairs.
-/// Scores are computed twice (for the maximum, then to scale) rather
-/// than stored: arithmetic is cheaper than another copy of all postings.
+/// BM25F impacts per stem id: (doc-id delta, impact) pairs. Raw scores
+/// are kept in place of the term frequencies (same size, no new buffer)
+/// until the maximum that scales them to 1-255 is known.
 fn score(postings: Vec<Vec<(u32, [u8; 4])>>, lengths: &[[u32; 4]]) -> Vec<Vec<(u32, u32)>> {
     let n = lengths.len().max(1) as f32;
     let mut average = [0f32; 4];
@@ -680,8 +680,7 @@ fn score(postings: Vec<Vec<(u32, [u8; 4])>>, lengths: &[[u32; 4]]) -> Vec<Vec<(u
     for value in &mut average {
         *value = (*value / n).max(1.0);
     }
-    let bm25 = |df: usize, doc: u32, tf: &[u8; 4]| {
-        let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+    let bm25 = |idf: f32, doc: u32, tf: &[u8; 4]| {
         let l = lengths[doc as usize];
         let weighted: f32 = (0..4)
             .map(|f| {
@@ -691,28 +690,30 @@ fn score(postings: Vec<Vec<(u32, [u8; 4])>>, lengths: &[[u32; 4]]) -> Vec<Vec<(u
             .sum();
         idf * weighted * (K1 + 1.0) / (weighted + K1)
     };
-    let max = postings
-        .par_iter()
-        .map(|list| {
-            list.iter()
-                .map(|(d, tf)| bm25(list.len(), *d, tf))
-                .fold(f32::MIN_POSITIVE, f32::max)
-        })
-        .reduce(|| f32::MIN_POSITIVE, f32::max);
-    postings
+    let (raw, maxima): (Vec<Vec<(u32, u32)>>, Vec<f32>) = postings
         .into_par_iter()
         .map(|list| {
-            let df = list.len();
-            // Same size as the input pairs: collects in place, no new buffer.
-            let mut scored: Vec<(u32, u32)> = list
+            let df = list.len() as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let mut best = f32::MIN_POSITIVE;
+            let raw = list
                 .into_iter()
                 .map(|(d, tf)| {
-                    (
-                        d,
-                        ((bm25(df, d, &tf) / max * 255.0).round() as u32).clamp(1, 255),
-                    )
+                    let score = bm25(idf, d, &tf);
+                    best = best.max(score);
+                    (d, score.to_bits())
                 })
                 .collect();
+            (raw, best)
+        })
+        .unzip();
+    let max = maxima.into_iter().fold(f32::MIN_POSITIVE, f32::max);
+    raw.into_par_iter()
+        .map(|mut scored| {
+            for pair in &mut scored {
+                let impact = f32::from_bits(pair.1) / max * 255.0;
+                pair.1 = (impact.round() as u32).clamp(1, 255);
+            }
             if scored.len() > MAX_POSTINGS {
                 scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 scored.truncate(MAX_POSTINGS);
