@@ -140,13 +140,7 @@ pub fn load(
             pos: Pos::default(),
         },
     };
-    let origin = Origin {
-        file,
-        first_line: split.body_line,
-        indent: 0,
-        raw: None,
-    };
-    let mut body = markdown::render(split.body, origin, settings);
+    let mut body = markdown::render(split.body, Origin::file(file, split.body_line), settings);
     // Keep only what search needs of the text, not the text itself.
     let sections = std::mem::take(&mut body.sections);
     let search = indexer.article_sections(&fm.title, &fm.description, &fm.tags, &sections);

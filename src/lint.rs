@@ -93,12 +93,7 @@ mod tests {
 
     #[test]
     fn images_and_skipped_headings() {
-        let origin = Origin {
-            file: Path::new("a.md"),
-            first_line: 1,
-            indent: 0,
-            raw: None,
-        };
+        let origin = Origin::file(Path::new("a.md"), 1);
         let settings = Settings {
             base_path: "/".into(),
             raw_html: true,

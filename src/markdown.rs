@@ -65,6 +65,18 @@ pub struct Origin<'a> {
     pub raw: Option<&'a str>,
 }
 
+impl<'a> Origin<'a> {
+    /// Text that is the rest of `file` from line `first_line` on.
+    pub fn file(file: &'a Path, first_line: usize) -> Self {
+        Origin {
+            file,
+            first_line,
+            indent: 0,
+            raw: None,
+        }
+    }
+}
+
 /// Settings shared by every Markdown render of a build.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -323,12 +335,7 @@ mod tests {
     use super::*;
 
     fn render_str(md: &str) -> Rendered {
-        let origin = Origin {
-            file: Path::new("content/articles/a/x.md"),
-            first_line: 5,
-            indent: 0,
-            raw: None,
-        };
+        let origin = Origin::file(Path::new("content/articles/a/x.md"), 5);
         let settings = Settings {
             base_path: "/help/".into(),
             raw_html: true,
@@ -365,12 +372,7 @@ mod tests {
 
     #[test]
     fn raw_html_can_be_escaped() {
-        let origin = Origin {
-            file: Path::new("a.md"),
-            first_line: 1,
-            indent: 0,
-            raw: None,
-        };
+        let origin = Origin::file(Path::new("a.md"), 1);
         let settings = Settings {
             base_path: "/".into(),
             raw_html: false,

@@ -3,7 +3,7 @@
 //! open pages can reload. A failed rebuild writes nothing: the last good
 //! site stays on disk and on screen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -69,7 +69,7 @@ impl Preview {
         let changed = if self.written.is_empty() {
             self.replace_all(&built.files)?
         } else {
-            self.update(&built.files)?
+            self.sync(&built.files, |_| true)?
         };
         self.last = Some((built.site, built.theme));
         self.search_stale = false;
@@ -163,19 +163,14 @@ impl Preview {
         let renderer = crate::render::Renderer::new(site, theme)?;
         let files = crate::render::collect(|sink| renderer.render_selected(&selection, sink))?;
         let rendered = files.len();
-        let mut changed = self.write_changed(&files)?;
-        // Redirect pages of aliases the edit removed.
-        let kept: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        for alias in &old.aliases {
-            if let Some(path) = crate::validate::alias_path(&alias.value) {
-                let path = format!("{path}/index.html");
-                if !kept.contains(path.as_str()) && self.written.remove(&path).is_some() {
-                    remove_in_place(&self.output, &path);
-                    changed.push(path);
-                }
-            }
-        }
-        changed.sort();
+        // Redirect pages of aliases the edit removed go.
+        let old_aliases: HashSet<String> = old
+            .aliases
+            .iter()
+            .filter_map(|a| crate::validate::alias_path(&a.value))
+            .map(|path| format!("{path}/index.html"))
+            .collect();
+        let changed = self.sync(&files, |path| old_aliases.contains(path))?;
         self.search_stale = true;
         let mut report = Report {
             diagnostics,
@@ -208,20 +203,7 @@ impl Preview {
         let files = crate::render::collect(|sink| renderer.render_search(sink))?;
         let rendered = files.len();
         drop(renderer);
-        let mut changed = self.write_changed(&files)?;
-        let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        let stale: Vec<String> = self
-            .written
-            .keys()
-            .filter(|p| crate::search::is_index_file(p) && !now.contains(p.as_str()))
-            .cloned()
-            .collect();
-        for path in stale {
-            self.written.remove(&path);
-            remove_in_place(&self.output, &path);
-            changed.push(path);
-        }
-        changed.sort();
+        let changed = self.sync(&files, crate::search::is_index_file)?;
         self.last = Some((site, theme));
         Ok(Some(Rebuild {
             report: Report {
@@ -233,8 +215,14 @@ impl Preview {
         }))
     }
 
-    /// Writes the files whose bytes differ from what was last written.
-    fn write_changed(&mut self, files: &[OutputFile]) -> anyhow::Result<Vec<String>> {
+    /// Writes the files whose bytes differ from what was last written,
+    /// then removes earlier files that `ours` claims and `files` no longer
+    /// has. Returns the paths written or removed, sorted.
+    fn sync(
+        &mut self,
+        files: &[OutputFile],
+        ours: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<Vec<String>> {
         let mut changed = Vec::new();
         for file in files {
             let hash = fingerprint(&file.bytes);
@@ -244,6 +232,19 @@ impl Preview {
                 changed.push(file.path.clone());
             }
         }
+        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let gone: Vec<String> = self
+            .written
+            .keys()
+            .filter(|p| ours(p) && !now.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in gone {
+            self.written.remove(&path);
+            remove_in_place(&self.output, &path);
+            changed.push(path);
+        }
+        changed.sort();
         Ok(changed)
     }
 
@@ -260,26 +261,6 @@ impl Preview {
             .map(|f| (f.path.clone(), fingerprint(&f.bytes)))
             .collect();
         Ok(files.iter().map(|f| f.path.clone()).collect())
-    }
-
-    fn update(&mut self, files: &[OutputFile]) -> anyhow::Result<Vec<String>> {
-        let mut changed = Vec::new();
-        let mut now = HashMap::with_capacity(files.len());
-        for file in files {
-            let hash = fingerprint(&file.bytes);
-            now.insert(file.path.clone(), hash);
-            if self.written.get(&file.path) != Some(&hash) {
-                write_in_place(&self.output, file)?;
-                changed.push(file.path.clone());
-            }
-        }
-        for gone in self.written.keys().filter(|p| !now.contains_key(*p)) {
-            remove_in_place(&self.output, gone);
-            changed.push(gone.clone());
-        }
-        changed.sort();
-        self.written = now;
-        Ok(changed)
     }
 }
 

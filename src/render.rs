@@ -650,56 +650,64 @@ pub fn json_ld(value: &serde_json::Value) -> String {
 }
 
 pub fn escape_json_for_html(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 16);
-    let mut last = 0;
-    // Copy clean runs whole: this runs over every byte of the search index.
-    // Every character it rewrites is `<`, `>`, `&` or starts with 0xE2.
-    for (i, byte) in json.bytes().enumerate() {
-        if !matches!(byte, b'<' | b'>' | b'&' | 0xE2) {
-            continue;
-        }
-        let Some(c) = json[i..].chars().next() else {
-            continue;
-        };
-        let replacement = match c {
-            '<' => "\\u003c",
-            '>' => "\\u003e",
-            '&' => "\\u0026",
-            '\u{2028}' => "\\u2028",
-            '\u{2029}' => "\\u2029",
-            // Inert in JSON data too: tree.json labels end up on the page.
-            c if is_bidi_control(c) => "",
-            _ => continue,
-        };
-        out.push_str(&json[last..i]);
-        out.push_str(replacement);
-        last = i + c.len_utf8();
-    }
-    out.push_str(&json[last..]);
-    out
+    replace_chars(json, |c| match c {
+        '<' => Some("\\u003c"),
+        '>' => Some("\\u003e"),
+        '&' => Some("\\u0026"),
+        '\u{2028}' => Some("\\u2028"),
+        '\u{2029}' => Some("\\u2029"),
+        // Inert in JSON data too: tree.json labels end up on the page.
+        c if is_bidi_control(c) => Some(""),
+        _ => None,
+    })
 }
 
 /// Escapes author text for HTML text and attributes (Tera uses it for
 /// every template variable).
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
+    replace_chars(s, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        c if is_bidi_control(c) => Some(""),
+        _ => None,
+    })
+}
+
+pub fn escape_xml(s: &str) -> String {
+    replace_chars(s, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        _ => None,
+    })
+}
+
+/// Copies `text` with the characters `replacement` maps replaced; clean
+/// runs are copied whole (this runs over every template variable and every
+/// byte of the search index). Every character the escapers replace is one
+/// of `<>&"'` or starts with the byte 0xE2 (U+2028, U+2029, bidi
+/// controls), so other bytes are passed over without decoding.
+fn replace_chars(text: &str, replacement: impl Fn(char) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
-    // Copy unescaped runs whole; this runs for every template variable.
-    for (i, c) in s.char_indices() {
-        let entity = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            c if is_bidi_control(c) => "",
-            _ => continue,
+    for (i, byte) in text.bytes().enumerate() {
+        if !matches!(byte, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xE2) {
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            continue;
         };
-        out.push_str(&s[last..i]);
-        out.push_str(entity);
-        last = i + c.len_utf8();
+        if let Some(r) = replacement(c) {
+            out.push_str(&text[last..i]);
+            out.push_str(r);
+            last = i + c.len_utf8();
+        }
     }
-    out.push_str(&s[last..]);
+    out.push_str(&text[last..]);
     out
 }
 
@@ -707,13 +715,6 @@ pub fn escape_html(s: &str) -> String {
 /// they can make text read backwards or spill over the rest of the page.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-pub fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A short content hash for cache-busting file names and asset URLs.

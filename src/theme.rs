@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::yaml::between;
 
 /// Files embedded at compile time: `theme/...` and `scaffold/...`.
 pub static EMBEDDED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -122,10 +123,18 @@ impl Theme {
     pub fn render_error(&self, template: &str, page: &str, error: &tera::Error) -> TemplateError {
         let chain = tera_error_chain(error);
         // Tera names what it could not find, but not where: look for it.
-        let needle = ["Variable `", "Filter '", "Function '", "Test '"]
-            .iter()
-            .find_map(|start| between(&chain, start, &['`', '\'']));
-        let culprit = needle.and_then(|needle| {
+        const VARIABLE_HELP: &str = "templates see `site`, `page` and the page's own values; check the name, or guard it with `{% if … %}`";
+        const NAME_HELP: &str =
+            "check the name against Tera's built-in filters, functions and tests";
+        let found = [
+            ("Variable `", "`", VARIABLE_HELP),
+            ("Filter '", "'", NAME_HELP),
+            ("Function '", "'", NAME_HELP),
+            ("Test '", "'", NAME_HELP),
+        ]
+        .into_iter()
+        .find_map(|(start, end, help)| Some((between(&chain, start, end)?, help)));
+        let culprit = found.and_then(|(needle, _)| {
             // The page's own template first, then those it extends or includes.
             let mut order: Vec<&String> = self.templates.keys().collect();
             order.sort_by_key(|name| name.as_str() != template);
@@ -148,13 +157,10 @@ impl Theme {
                 None => (PathBuf::from(template), Pos::default(), None),
             },
         };
-        let help = match needle {
-            Some(_) if chain.contains("Variable `") => {
-                "templates see `site`, `page` and the page's own values; check the name, or guard it with `{% if … %}`"
-            }
-            Some(_) => "check the name against Tera's built-in filters, functions and tests",
-            None => "fix the template; Tera's message above says what went wrong",
-        };
+        let help = found.map_or(
+            "fix the template; Tera's message above says what went wrong",
+            |(_, help)| help,
+        );
         TemplateError {
             diagnostic: Diagnostic::error("E-TEMPLATE", &file, pos, message).with_help(help),
             text,
@@ -165,9 +171,9 @@ impl Theme {
 /// A template that does not parse, located from Tera's ` --> line:col`.
 fn syntax_error(templates: &BTreeMap<String, Template>, error: &tera::Error) -> TemplateError {
     let chain = tera_error_chain(error);
-    let name = between(&chain, "Failed to parse '", &['\'']).unwrap_or_default();
+    let name = between(&chain, "Failed to parse '", "'").unwrap_or_default();
     let template = templates.get(name);
-    let pos = between(&chain, " --> ", &['\n'])
+    let pos = between(&chain, " --> ", "\n")
         .and_then(|at| at.trim().split_once(':'))
         .and_then(|(l, c)| Some(Pos::new(l.parse().ok()?, c.parse().ok()?, 1)))
         .unwrap_or_default();
@@ -188,12 +194,6 @@ fn syntax_error(templates: &BTreeMap<String, Template>, error: &tera::Error) -> 
         .with_help("see https://keats.github.io/tera/docs/ for the template syntax"),
         text: template.map(|t| t.text.clone()),
     }
-}
-
-/// The text after `start` up to the first of `ends`.
-fn between<'a>(text: &'a str, start: &str, ends: &[char]) -> Option<&'a str> {
-    let rest = &text[text.find(start)? + start.len()..];
-    Some(&rest[..rest.find(ends)?])
 }
 
 /// Where `needle` first appears in a template tag (`{{ … }}` or `{% … %}`).
