@@ -32,27 +32,41 @@ measure() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 declare -A wm_time
-printf '%-8s %-8s %10s %12s %10s %12s %8s %8s\n' pages trees "waymark s" "waymark MB" "hugo s" "hugo MB" "time x" "mem x"
+row() {  # label, waymark times file, hugo times file
+  local wt wm ht hm
+  wt=$(cut -d' ' -f1 "$2" | median); wm=$(cut -d' ' -f2 "$2" | median)
+  ht=$(cut -d' ' -f1 "$3" | median); hm=$(cut -d' ' -f2 "$3" | median)
+  printf '%-26s %10.2f %12.0f %10.2f %12.0f %8.2f %8.2f\n' "$1" "$wt" "$(echo "$wm/1024" | bc -l)" "$ht" "$(echo "$hm/1024" | bc -l)" \
+    "$(echo "$wt/$ht" | bc -l)" "$(echo "$wm/$hm" | bc -l)"
+}
+printf '%-26s %10s %12s %10s %12s %8s %8s\n' "corpus" "waymark s" "waymark MB" "hugo s" "hugo MB" "time x" "mem x"
 for n in $sizes; do
   trees=$(( n / 20 ))
   corpus="$work/corpus-$n"
   if [ ! -d "$corpus/ours" ]; then
     python3 "$gen" --pages "$n" --trees "$trees" --out "$corpus" --format ours,hugo >/dev/null
   fi
-  : > "$work/wm.txt"; : > "$work/hugo.txt"
+  # The same articles without the troubleshooters: exactly the text Hugo
+  # builds (it gets no trees), for a like-for-like comparison.
+  if [ ! -d "$corpus/articles-only" ]; then
+    mkdir -p "$corpus/articles-only/content"
+    cp "$corpus/ours/site.yaml" "$corpus/articles-only/"
+    cp -r "$corpus/ours/content/articles" "$corpus/articles-only/content/"
+  fi
+  : > "$work/wm.txt"; : > "$work/wm-same.txt"; : > "$work/hugo.txt"
   for _ in $(seq "$runs"); do
     measure "$out_dir/wm" "$waymark" build --root "$corpus/ours" --output "$out_dir/wm" >> "$work/wm.txt"
     (cd "$corpus/hugo" && measure "$out_dir/hugo" hugo --quiet --destination "$out_dir/hugo") >> "$work/hugo.txt"
+    measure "$out_dir/wm" "$waymark" build --root "$corpus/articles-only" --output "$out_dir/wm" >> "$work/wm-same.txt"
   done
-  wt=$(cut -d' ' -f1 "$work/wm.txt" | median); wm=$(cut -d' ' -f2 "$work/wm.txt" | median)
-  ht=$(cut -d' ' -f1 "$work/hugo.txt" | median); hm=$(cut -d' ' -f2 "$work/hugo.txt" | median)
-  wm_time[$n]=$wt
-  printf '%-8s %-8s %10.2f %12.0f %10.2f %12.0f %8.2f %8.2f\n' "$n" "$trees" "$wt" "$(echo "$wm/1024" | bc -l)" "$ht" "$(echo "$hm/1024" | bc -l)" \
-    "$(echo "$wt/$ht" | bc -l)" "$(echo "$wm/$hm" | bc -l)"
+  wm_time[$n]=$(cut -d' ' -f1 "$work/wm.txt" | median)
+  row "$n articles (same text)" "$work/wm-same.txt" "$work/hugo.txt"
+  row "  + $trees trees, search" "$work/wm.txt" "$work/hugo.txt"
 done
 set -- $sizes
 if [ $# -ge 2 ]; then
-  echo "waymark growth: ${2} pages took $(echo "${wm_time[$2]}/${wm_time[$1]}" | bc -l | cut -c1-5)x the time of ${1} pages ($(( $2 / $1 ))x pages)"
+  echo "waymark growth (with trees and search): ${2} pages took $(echo "${wm_time[$2]}/${wm_time[$1]}" | bc -l | cut -c1-5)x the time of ${1} pages ($(( $2 / $1 ))x pages)"
 fi
-echo "(median of $runs runs each into $out_dir; time x and mem x are waymark / hugo)"
+echo "(median of $runs runs each into $out_dir; time x and mem x are waymark / hugo."
+echo " Hugo builds the articles only: the second row is waymark doing more, its troubleshooter pages and search index, against the same Hugo run.)"
 rm -rf "$out_dir"

@@ -145,6 +145,17 @@ fn main() -> ExitCode {
     // (purging at once saved 65 MB but cost 25% more time).
     // SAFETY: sets a plain integer option; mimalloc reads it on each purge.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 50) };
+    // No transparent huge pages: mimalloc asks for them, so each fault of
+    // its heap zeroes 2 MiB, again after every purge, and counts whole
+    // 2 MiB pages as resident. Without them the 10,000-article build peaks
+    // about 25 MB lower (250 -> 225 MB) in the same time. Setting the
+    // mimalloc option here would be too late: its heap is already mapped.
+    // SAFETY: prctl with integer arguments only changes this process's
+    // memory policy; the result is ignored (an older kernel keeps THP).
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    };
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -257,9 +257,19 @@ impl<'a> Renderer<'a> {
         page: &PageMeta,
         extra: &T,
     ) -> anyhow::Result<String> {
-        let mut context = tera::Context::from_serialize(extra).context("template context")?;
-        context.insert("site", &self.site_value);
-        context.insert("page", page);
+        // One map of values, built by cloning `site` rather than
+        // serializing it again for every page.
+        let tera::Value::Object(mut values) = tera::to_value(extra).context("template context")?
+        else {
+            anyhow::bail!("template context: the page's values are not a map");
+        };
+        values.insert("site".into(), self.site_value.clone());
+        values.insert(
+            "page".into(),
+            tera::to_value(page).context("template context")?,
+        );
+        let context =
+            tera::Context::from_value(tera::Value::Object(values)).context("template context")?;
         self.theme.tera.render(template, &context).map_err(|e| {
             self.theme
                 .render_error(template, &page.canonical, &e)
@@ -453,16 +463,16 @@ impl<'a> Renderer<'a> {
         breadcrumbs.extend(category.clone());
         let mut meta = self.meta(&a.title, &a.description, &url, breadcrumbs);
         meta.og_type = "article";
-        meta.json_ld = Some(json_ld(&serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "Article",
-            "headline": a.title,
-            "description": a.description,
-            "dateModified": a.updated,
-            "inLanguage": site.config.language,
-            "url": meta.canonical,
-            "mainEntityOfPage": meta.canonical,
-        })));
+        meta.json_ld = Some(json_ld(&ArticleLd {
+            context: "https://schema.org",
+            kind: "Article",
+            date_modified: a.updated.as_deref(),
+            description: &a.description,
+            headline: &a.title,
+            in_language: &site.config.language,
+            main_entity_of_page: &meta.canonical,
+            url: &meta.canonical,
+        })?);
         let page = ArticlePage {
             article: ArticleView {
                 title: &a.title,
@@ -645,8 +655,29 @@ pub fn collect(
 
 /// Serializes JSON for a `<script type="application/ld+json">` block:
 /// `<`, `>` and `&` are escaped so no value can close the element.
-pub fn json_ld(value: &serde_json::Value) -> String {
-    escape_json_for_html(&value.to_string())
+pub fn json_ld<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    Ok(escape_json_for_html(
+        &serde_json::to_string(value).context("JSON-LD")?,
+    ))
+}
+
+/// schema.org `Article` data of an article page. Written from borrowed
+/// fields rather than a `serde_json::Value`: one per page adds up.
+#[derive(Serialize)]
+struct ArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "dateModified")]
+    date_modified: Option<&'a str>,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    url: &'a str,
 }
 
 pub fn escape_json_for_html(json: &str) -> String {
@@ -692,19 +723,31 @@ pub fn escape_xml(s: &str) -> String {
 /// of `<>&"'` or starts with the byte 0xE2 (U+2028, U+2029, bidi
 /// controls), so other bytes are passed over without decoding.
 fn replace_chars(text: &str, replacement: impl Fn(char) -> Option<&'static str>) -> String {
+    let may_replace = |byte: u8| matches!(byte, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xE2);
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        if !matches!(byte, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xE2) {
+    // Most runs of 16 bytes hold none of those bytes: a fixed-size chunk
+    // is checked with a few vector compares rather than byte by byte.
+    for (n, chunk) in bytes.chunks(16).enumerate() {
+        if let Ok(block) = <&[u8; 16]>::try_from(chunk)
+            && !block.iter().fold(false, |any, b| any | may_replace(*b))
+        {
             continue;
         }
-        let Some(c) = text[i..].chars().next() else {
-            continue;
-        };
-        if let Some(r) = replacement(c) {
-            out.push_str(&text[last..i]);
-            out.push_str(r);
-            last = i + c.len_utf8();
+        for (offset, byte) in chunk.iter().enumerate() {
+            if !may_replace(*byte) {
+                continue;
+            }
+            let i = n * 16 + offset;
+            let Some(c) = text[i..].chars().next() else {
+                continue;
+            };
+            if let Some(r) = replacement(c) {
+                out.push_str(&text[last..i]);
+                out.push_str(r);
+                last = i + c.len_utf8();
+            }
         }
     }
     out.push_str(&text[last..]);
@@ -757,6 +800,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn escaping_agrees_with_a_char_by_char_escaper_across_chunk_edges() {
+        let naive = |text: &str| -> String {
+            text.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c if is_bidi_control(c) => String::new(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        // Every placement of each special character around the 16-byte
+        // chunk edges, after ASCII or multi-byte text.
+        for pad in ["", "é", "–", "\u{2028}"] {
+            for special in ["<", "&", "'", "\u{202E}", "\u{2028}", "–"] {
+                for at in 0..40 {
+                    let text = format!("{}{pad}{special}{}", "a".repeat(at), "b".repeat(40 - at));
+                    assert_eq!(escape_html(&text), naive(&text), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn json_escaping_rewrites_only_what_can_close_or_flip_text() {
         let json = "{\"a\":\"<b>&amp;\u{2028}x\u{202E}y\u{2066}é–z\"}";
         assert_eq!(
@@ -779,10 +849,11 @@ mod tests {
     }
 
     #[test]
-    fn json_ld_cannot_close_the_script_element() {
+    fn json_ld_cannot_close_the_script_element() -> anyhow::Result<()> {
         let v = serde_json::json!({"headline": "</script><script>alert(1)</script>"});
-        let out = json_ld(&v);
+        let out = json_ld(&v)?;
         assert!(!out.contains("</script>"));
         assert!(out.contains("\\u003c/script\\u003e"));
+        Ok(())
     }
 }

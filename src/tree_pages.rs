@@ -107,7 +107,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         if !is_start {
             meta.canonical = r.absolute(&view_of_node.url);
         }
-        meta.json_ld = Some(breadcrumb_ld(r, &node_crumbs, &title, &meta.canonical));
+        meta.json_ld = Some(breadcrumb_ld(r, &node_crumbs, &title, &meta.canonical)?);
         let html = r.page(
             "node.html",
             &meta,
@@ -119,7 +119,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         )?;
         files.push(OutputFile::new(
             format!("troubleshoot/{}/{}/index.html", tree.slug, node.id),
-            html.clone(),
+            html,
         ));
         if is_start {
             let mut start_meta = r.meta(&tree.title, &tree.description, &view.url, crumbs.clone());
@@ -128,7 +128,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
                 &crumbs,
                 &tree.title,
                 &start_meta.canonical,
-            ));
+            )?);
             let start = node_view(r, tree, node);
             let html = r.page(
                 "node.html",
@@ -158,7 +158,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         &paths_crumbs,
         "All paths",
         &meta.canonical,
-    ));
+    )?);
     let outline_html = outline(r, tree);
     files.push(OutputFile::new(
         format!("troubleshoot/{}/paths/index.html", tree.slug),
@@ -257,18 +257,50 @@ fn next_url(base: &str, tree: &Tree, next: &Next) -> String {
     }
 }
 
-fn breadcrumb_ld(r: &Renderer, crumbs: &[LinkItem], current: &str, canonical: &str) -> String {
-    let mut items: Vec<serde_json::Value> = crumbs
+fn breadcrumb_ld(
+    r: &Renderer,
+    crumbs: &[LinkItem],
+    current: &str,
+    canonical: &str,
+) -> anyhow::Result<String> {
+    #[derive(Serialize)]
+    struct BreadcrumbList<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "itemListElement")]
+        items: Vec<ListItem<'a>>,
+    }
+    #[derive(Serialize)]
+    struct ListItem<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        item: std::borrow::Cow<'a, str>,
+        name: &'a str,
+        position: usize,
+    }
+    let mut items: Vec<ListItem> = crumbs
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            serde_json::json!({"@type": "ListItem", "position": i + 1, "name": c.title, "item": r.absolute(&c.url)})
+        .map(|(i, c)| ListItem {
+            kind: "ListItem",
+            item: r.absolute(&c.url).into(),
+            name: &c.title,
+            position: i + 1,
         })
         .collect();
-    items.push(serde_json::json!({"@type": "ListItem", "position": crumbs.len() + 1, "name": current, "item": canonical}));
-    json_ld(
-        &serde_json::json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}),
-    )
+    items.push(ListItem {
+        kind: "ListItem",
+        item: canonical.into(),
+        name: current,
+        position: crumbs.len() + 1,
+    });
+    json_ld(&BreadcrumbList {
+        context: "https://schema.org",
+        kind: "BreadcrumbList",
+        items,
+    })
 }
 
 /// The whole tree as a nested list; a node shown once is linked, not repeated.
