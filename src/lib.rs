@@ -10,6 +10,7 @@ pub mod article;
 pub mod config;
 pub mod diagnostic;
 pub mod graph;
+pub mod http;
 pub mod link;
 pub mod lint;
 pub mod markdown;

@@ -336,7 +336,7 @@ fn serve(
     println!("serving {} on {url} (Ctrl-C to stop)", output.display());
     let root = output.clone();
     let server_live = live.clone();
-    std::thread::spawn(move || waymark::serve::run(server, &root, 8, Some(server_live)));
+    std::thread::spawn(move || waymark::serve::run(server, &root, Some(server_live)));
     if open {
         open_browser(&url);
     }

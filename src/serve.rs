@@ -1,33 +1,30 @@
 //! `waymark serve`: builds the site, then serves the output folder over
 //! HTTP on loopback. Never reads outside the output folder.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::{Context as _, bail};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::http::{Reply, Request, Response};
 
 /// Sent with every response: the site must work under a strict policy.
 pub const CSP: &str = "default-src 'self'; img-src 'self' data:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// Binds `bind:port`; port 0 picks a free one. A taken port is a clear error.
-pub fn bind(bind: &str, port: u16) -> anyhow::Result<(Server, u16)> {
-    let server = match Server::http((bind, port)) {
-        Ok(s) => s,
-        Err(e) => {
-            let text = e.to_string();
-            if text.contains("in use") {
-                bail!(
-                    "port {port} on {bind} is already in use; pick another with `--port {}`",
-                    port.saturating_add(1)
-                );
-            }
-            bail!("cannot listen on {bind}:{port}: {text}");
-        }
+pub fn bind(bind: &str, port: u16) -> anyhow::Result<(TcpListener, u16)> {
+    let listener = match TcpListener::bind((bind, port)) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => bail!(
+            "port {port} on {bind} is already in use; pick another with `--port {}`",
+            port.saturating_add(1)
+        ),
+        Err(e) => bail!("cannot listen on {bind}:{port}: {e}"),
     };
-    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
-    Ok((server, port))
+    let port = listener.local_addr().map_or(port, |a| a.port());
+    Ok((listener, port))
 }
 
 /// Open pages of the live preview, and the build error they should show.
@@ -86,10 +83,8 @@ fn sse(event: &str, data: &str) -> String {
     format!("event: {event}\ndata: {data}\n\n")
 }
 
-/// Streams events to one page until it goes away. tiny_http buffers
-/// response bodies, so the stream writes raw HTTP and flushes per event.
-fn stream_events(request: Request, events: mpsc::Receiver<String>) {
-    let mut out = request.into_writer();
+/// Streams events to one page until it goes away, flushing each one.
+fn stream_events(mut out: TcpStream, events: mpsc::Receiver<String>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
     if out
         .write_all(head.as_bytes())
@@ -121,87 +116,68 @@ const LIVERELOAD_TAG: &str = "<script src=\"/__waymark/livereload.js\" defer></s
 
 /// Answers requests from `root` until the process ends. With `live`,
 /// pages get the live-reload script and `/__waymark/` endpoints exist.
-pub fn run(
-    server: Server,
-    root: &Path,
-    threads: usize,
-    live: Option<Arc<Live>>,
-) -> anyhow::Result<()> {
+pub fn run(listener: TcpListener, root: &Path, live: Option<Arc<Live>>) -> anyhow::Result<()> {
     let root = root
         .canonicalize()
         .with_context(|| format!("cannot open `{}`", root.display()))?;
-    let server = Arc::new(server);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
-            let server = server.clone();
-            let root = root.clone();
-            let live = live.clone();
-            scope.spawn(move || {
-                while let Ok(request) = server.recv() {
-                    let _ = respond(request, &root, live.as_ref());
-                }
-            });
-        }
+    crate::http::serve(listener, move |request| {
+        respond(request, &root, live.as_ref())
     });
     Ok(())
 }
 
-fn respond(request: Request, root: &Path, live: Option<&Arc<Live>>) -> std::io::Result<()> {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return request.respond(Response::from_string("method not allowed").with_status_code(405));
-    }
-    let head = *request.method() == Method::Head;
-    let url = request.url().to_string();
-    if let Some(live) = live
-        && let Some(endpoint) = url.strip_prefix("/__waymark/")
-    {
-        return respond_live(request, endpoint, live);
-    }
-    let resolved = match resolve(root, &url) {
-        Resolved::File(path) => path,
-        Resolved::Redirect(to) => {
-            let response = Response::empty(301).with_header(header("Location", &to));
-            return request.respond(response);
-        }
-        Resolved::BadRequest => {
-            return request.respond(Response::from_string("bad request").with_status_code(400));
-        }
-        Resolved::NotFound => {
-            return send_file(request, &root.join("404.html"), 404, head, live.is_some());
-        }
+fn respond(request: &Request, root: &Path, live: Option<&Arc<Live>>) -> Reply {
+    let head = match request.method.as_str() {
+        "GET" => false,
+        "HEAD" => true,
+        _ => return Reply::Respond(Response::new(405, "method not allowed")),
     };
-    send_file(request, &resolved, 200, head, live.is_some())
+    if let Some(live) = live
+        && let Some(endpoint) = request.target.strip_prefix("/__waymark/")
+    {
+        return respond_live(endpoint, live);
+    }
+    let response = match resolve(root, &request.target) {
+        Resolved::File(path) => send_file(request, &path, 200, live.is_some()),
+        Resolved::Redirect(to) => Response::new(301, "").with_header("Location", to),
+        Resolved::BadRequest => Response::new(400, "bad request"),
+        Resolved::NotFound => send_file(request, &root.join("404.html"), 404, live.is_some()),
+    };
+    Reply::Respond(without_body_if(head, response))
 }
 
-fn respond_live(request: Request, endpoint: &str, live: &Arc<Live>) -> std::io::Result<()> {
-    let text = |body: &'static str, kind: &str| {
-        Response::from_string(body)
-            .with_header(header("Content-Type", kind))
-            .with_header(header("Cache-Control", "no-cache"))
+/// A HEAD response: the headers of the GET, with the body's length only.
+fn without_body_if(head: bool, mut response: Response) -> Response {
+    if head {
+        response.length = Some(response.body.len());
+        response.body = Vec::new();
+    }
+    response
+}
+
+fn respond_live(endpoint: &str, live: &Arc<Live>) -> Reply {
+    let text = |body: &'static str, kind: &'static str| {
+        Reply::Respond(
+            Response::new(200, body)
+                .with_header("Content-Type", kind)
+                .with_header("Cache-Control", "no-cache"),
+        )
     };
     match endpoint.split('?').next().unwrap_or("") {
-        "livereload.js" => request.respond(text(LIVERELOAD_JS, "text/javascript; charset=utf-8")),
-        "livereload.css" => request.respond(text(LIVERELOAD_CSS, "text/css; charset=utf-8")),
+        "livereload.js" => text(LIVERELOAD_JS, "text/javascript; charset=utf-8"),
+        "livereload.css" => text(LIVERELOAD_CSS, "text/css; charset=utf-8"),
         "events" => {
-            // Each page holds its stream open: give it its own thread so
-            // open tabs never starve the workers serving files.
+            // The connection's own thread becomes the page's stream.
             let events = live.subscribe();
-            std::thread::spawn(move || stream_events(request, events));
-            Ok(())
+            Reply::TakeOver(Box::new(move |stream| stream_events(stream, events)))
         }
-        _ => request.respond(Response::from_string("not found").with_status_code(404)),
+        _ => Reply::Respond(Response::new(404, "not found")),
     }
 }
 
-fn send_file(
-    request: Request,
-    path: &Path,
-    status: u16,
-    head: bool,
-    live: bool,
-) -> std::io::Result<()> {
+fn send_file(request: &Request, path: &Path, status: u16, live: bool) -> Response {
     let Ok(meta) = std::fs::metadata(path) else {
-        return request.respond(Response::from_string("not found").with_status_code(404));
+        return Response::new(404, "not found");
     };
     let modified = meta
         .modified()
@@ -215,50 +191,27 @@ fn send_file(
         if live { "-live" } else { "" }
     );
     let not_modified = status == 200
-        && request.headers().iter().any(|h| {
-            h.field.equiv("If-None-Match") && h.value.as_str().split(',').any(|v| v.trim() == etag)
-        });
-    let common = [
-        header("Content-Type", content_type(path)),
-        header("ETag", &etag),
-        header("Cache-Control", "no-cache"),
-        header("Content-Security-Policy", CSP),
-        header("X-Content-Type-Options", "nosniff"),
-    ];
+        && request
+            .header("If-None-Match")
+            .is_some_and(|v| v.split(',').any(|v| v.trim() == etag));
+    let with_headers = |response: Response| {
+        response
+            .with_header("Content-Type", content_type(path))
+            .with_header("ETag", etag.clone())
+            .with_header("Cache-Control", "no-cache")
+            .with_header("Content-Security-Policy", CSP)
+            .with_header("X-Content-Type-Options", "nosniff")
+    };
     if not_modified {
-        let mut response = Response::empty(304);
-        for h in common {
-            response.add_header(h);
-        }
-        return request.respond(response);
+        return with_headers(Response::new(304, ""));
     }
-    let mut bytes = Vec::new();
-    let inject = live && path.extension().is_some_and(|e| e == "html");
-    if !head || inject {
-        std::fs::File::open(path)?.read_to_end(&mut bytes)?;
-    }
-    if inject {
+    let Ok(mut bytes) = std::fs::read(path) else {
+        return Response::new(404, "not found");
+    };
+    if live && path.extension().is_some_and(|e| e == "html") {
         bytes = inject_live_reload(bytes);
     }
-    let len = if inject {
-        bytes.len()
-    } else {
-        meta.len() as usize
-    };
-    if head {
-        bytes.clear();
-    }
-    let mut response = Response::new(
-        StatusCode(status),
-        Vec::new(),
-        std::io::Cursor::new(bytes),
-        Some(len),
-        None,
-    );
-    for h in common {
-        response.add_header(h);
-    }
-    request.respond(response)
+    with_headers(Response::new(status, bytes))
 }
 
 /// Adds the live-reload script before `</head>` (or at the end).
@@ -269,11 +222,6 @@ fn inject_live_reload(mut html: Vec<u8>) -> Vec<u8> {
         .unwrap_or(html.len());
     html.splice(at..at, LIVERELOAD_TAG.bytes());
     html
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values are ASCII")
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -44,9 +44,17 @@ const test = (name, fn) => (!only || only.test(name)) && tests.push({ name, fn }
 
 // Record everything that counts as a problem on a page: console errors, uncaught
 // exceptions, CSP violations, failed requests, HTTP errors and other-origin requests.
+// Requests sent and not yet answered, on every watched page of the current
+// test (closed pages included): printed when the test fails, so a navigation
+// that never reaches "load" names what it waits for.
+const unanswered = new Map();
+
 function watch(page, { allow404 = [] } = {}) {
   const issues = [];
   const requests = [];
+  page.on("request", (r) => unanswered.set(r, Date.now()));
+  page.on("requestfinished", (r) => unanswered.delete(r));
+  page.on("requestfailed", (r) => unanswered.delete(r));
   page.on("console", (m) => {
     const text = m.text();
     if (/Content[- ]Security[- ]Policy/i.test(text)) issues.push(`CSP: ${text}`);
@@ -877,7 +885,9 @@ try {
       failed++;
       console.log(`not ok ${i + 1} - ${name} (${Date.now() - t0} ms)`);
       console.log(String(e && e.stack ? e.stack : e).replace(/^/gm, "  # "));
+      for (const [r, at] of unanswered) console.log(`  # unanswered for ${Date.now() - at} ms: ${r.method()} ${r.url()}`);
     }
+    unanswered.clear();
   }
 } catch (e) {
   console.log(`# could not start the browser: ${e.message}`);

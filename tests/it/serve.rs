@@ -256,3 +256,70 @@ fn open_flag_opens_the_served_url() {
     let url = std::fs::read_to_string(&opened).expect("the opener was called");
     assert!(line.contains(url.trim()), "opened {url} for {line}");
 }
+
+/// Sends a keep-alive GET on `stream` and reads exactly its response;
+/// `None` if nothing complete arrives within `wait`.
+fn keep_alive_get(stream: &mut TcpStream, path: &str, wait: std::time::Duration) -> Option<u16> {
+    stream.set_read_timeout(Some(wait)).ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|n| n.trim().parse().ok())?;
+        if raw.len() >= split + 4 + length {
+            return head.split(' ').nth(1).and_then(|s| s.parse().ok());
+        }
+    }
+}
+
+#[test]
+fn connections_arriving_together_are_all_served() {
+    // Regression: with tiny_http, three idle keep-alive connections left one
+    // pool thread free, and of connections accepted back to back all but
+    // the first could go unread until another connection closed. A browser's
+    // page load then stalled for as long as a live-reload stream stayed up.
+    // The race is a matter of timing: try it on several fresh servers.
+    for _ in 0..8 {
+        burst_after_idle_connections();
+    }
+}
+
+fn burst_after_idle_connections() {
+    let server = start("basic");
+    let wait = std::time::Duration::from_secs(5);
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        let mut idle = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+        assert_eq!(keep_alive_get(&mut idle, "/robots.txt", wait), Some(200));
+        open.push(idle);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Connected before any is read, so the server accepts them in a burst.
+    let mut burst: Vec<TcpStream> = (0..6)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).expect("connect"))
+        .collect();
+    for (i, stream) in burst.iter_mut().enumerate() {
+        assert_eq!(
+            keep_alive_get(stream, "/robots.txt", wait),
+            Some(200),
+            "connection {i} of a burst of 6 was not served"
+        );
+    }
+    // The kept-alive connections still answer further requests.
+    for idle in &mut open {
+        assert_eq!(keep_alive_get(idle, "/", wait), Some(200));
+    }
+}
