@@ -338,3 +338,71 @@ fn the_coex_help_center_builds_cleanly() {
         .collect();
     assert!(trees.len() >= 4, "at least 4 trees: {trees:?}");
 }
+
+/// Backticked names in `text` outside parentheses: the top-level names of
+/// a row of the README's template tables.
+fn top_level_names(text: &str) -> Vec<String> {
+    let mut depth = 0;
+    let mut outside = String::new();
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    outside
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn readme_lists_values_templates_really_get() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README");
+    let section = readme
+        .split("### What templates see")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a `What templates see` section");
+    let rows: Vec<Vec<&str>> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.trim_matches('|').split(" | ").collect())
+        .collect();
+    // Every page: `site.*` and `page.*` names.
+    let common: Vec<String> = rows
+        .iter()
+        .filter(|r| r[0].contains("`site.") || r[0].contains("`page."))
+        .flat_map(|r| top_level_names(r[0]))
+        .collect();
+    assert!(common.len() > 15, "site and page values found: {common:?}");
+    let print = |names: &[String]| -> String {
+        names
+            .iter()
+            .map(|n| format!("{n}={{{{ {n} | json_encode() | safe }}}}\n"))
+            .collect()
+    };
+    let site = TestSite::new("basic");
+    let mut checked = Vec::new();
+    for row in rows.iter().filter(|r| r[0].contains(".html`")) {
+        let mut names = top_level_names(row[1]);
+        names.extend(common.iter().cloned());
+        for template in top_level_names(row[0]) {
+            site.write(&format!("templates/{template}"), &print(&names));
+            checked.push(template);
+        }
+    }
+    assert!(checked.len() >= 8, "templates documented: {checked:?}");
+    // A name a template does not get fails the build (E-TEMPLATE).
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = site.read("public/index.html");
+    assert!(home.contains("categories=[{"), "{home}");
+    assert!(home.contains("page.canonical=\""), "{home}");
+}
