@@ -389,7 +389,15 @@ fn serve(
         &output,
         |changed| {
             let _building = building.lock();
-            let what = changed
+            // Name what was edited, not the scratch files saving it made
+            // (all of them when nothing else is left, say a deleted image).
+            let real = preview.borrow().real_changes(&changed);
+            let named: Vec<&PathBuf> = if real.is_empty() {
+                changed.iter().collect()
+            } else {
+                real
+            };
+            let what = named
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()

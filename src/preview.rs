@@ -87,23 +87,28 @@ impl Preview {
     /// edit needs a full rebuild: a new, deleted or renamed file, an error,
     /// or a move in the article order. The search index is refreshed by
     /// [`Preview::refresh_search`] once edits pause.
+    /// The changes that are more than an editor's scratch file. Editors
+    /// and `sed -i` save through a temporary file renamed over the real
+    /// one: a path that is gone and that the site never had changed nothing.
+    pub fn real_changes<'a>(&self, changed: &'a [PathBuf]) -> Vec<&'a PathBuf> {
+        changed
+            .iter()
+            .filter(|p| {
+                self.root.join(p).exists()
+                    || self.last.as_ref().is_some_and(|(site, _)| {
+                        site.articles.iter().any(|a| a.file == **p)
+                            || site.trees.iter().any(|t| t.file == **p)
+                    })
+            })
+            .collect()
+    }
+
     pub fn update_article(&mut self, changed: &[PathBuf]) -> anyhow::Result<Option<Rebuild>> {
         let started = Instant::now();
+        let changed = self.real_changes(changed);
         let Some((site, theme)) = self.last.as_mut() else {
             return Ok(None);
         };
-        // Editors and `sed -i` save through a temporary file renamed over
-        // the real one: a path that is gone and that the site never had
-        // changed nothing.
-        let root = &self.root;
-        let changed: Vec<&PathBuf> = changed
-            .iter()
-            .filter(|p| {
-                root.join(p).exists()
-                    || site.articles.iter().any(|a| a.file == **p)
-                    || site.trees.iter().any(|t| t.file == **p)
-            })
-            .collect();
         let [file] = changed[..] else {
             return Ok(None);
         };

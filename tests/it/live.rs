@@ -350,4 +350,11 @@ fn an_edit_saved_through_a_temporary_file_takes_the_quick_path() {
     wait_for(&events, "synced");
     assert!(body(&server, "/articles/welcome/").contains("Be quite careful."));
     assert_same_as_fresh_build(&server);
+    // The status line names the article, not the scratch file.
+    let printed = server.printed.lock().map(|p| p.clone()).unwrap_or_default();
+    assert!(
+        printed.contains("updated content/articles/getting-started/welcome.md:"),
+        "{printed}"
+    );
+    assert!(!printed.contains("sedX1b2c3"), "{printed}");
 }

@@ -11,6 +11,8 @@ pub struct Server {
     pub child: Child,
     pub port: u16,
     pub site: TestSite,
+    /// Everything serve printed after its first line, as it arrives.
+    pub printed: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -35,14 +37,29 @@ pub fn start(fixture: &str) -> Server {
     let mut line = String::new();
     reader.read_line(&mut line).expect("read serve output");
     // Keep reading, as a terminal would: serve reports every rebuild.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = printed.clone();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if let Ok(mut all) = sink.lock() {
+                all.push_str(&line);
+            }
+            line.clear();
+        }
+    });
     let port = line
         .split("http://127.0.0.1:")
         .nth(1)
         .and_then(|rest| rest.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no URL in serve output: {line}"));
-    Server { child, port, site }
+    Server {
+        child,
+        port,
+        site,
+        printed,
+    }
 }
 
 pub struct HttpResponse {
