@@ -44,13 +44,12 @@ impl Request {
     }
 }
 
-/// A complete response; `Content-Length` and `Connection` are added.
+/// A complete response; `Content-Length` and `Connection` are added, and
+/// the body is left out for a HEAD request.
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
-    /// The body's length when it was left out (a HEAD request).
-    pub length: Option<usize>,
 }
 
 impl Response {
@@ -59,7 +58,6 @@ impl Response {
             status,
             headers: Vec::new(),
             body: body.into(),
-            length: None,
         }
     }
 
@@ -89,7 +87,7 @@ where
         let Ok(mut stream) = stream else { continue };
         if open.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
             open.fetch_sub(1, Ordering::AcqRel);
-            let _ = write_response(&mut stream, &Response::new(503, "busy"), false);
+            let _ = write_response(&mut stream, &Response::new(503, "busy"), false, true);
             continue;
         }
         let handler = handler.clone();
@@ -124,13 +122,15 @@ fn connection(stream: TcpStream, handler: &(dyn Fn(&Request) -> Reply + Sync)) {
             // Closed, idle too long, or unreadable: nothing to answer.
             Ok(None) | Err(ReadError::Io) => return,
             Err(ReadError::Malformed) => {
-                let _ = write_response(&mut stream, &Response::new(400, "bad request"), false);
+                let _ =
+                    write_response(&mut stream, &Response::new(400, "bad request"), false, true);
                 return;
             }
         };
         match handler(&request) {
             Reply::Respond(response) => {
-                if write_response(&mut stream, &response, request.keep_alive).is_err()
+                let body = request.method != "HEAD";
+                if write_response(&mut stream, &response, request.keep_alive, body).is_err()
                     || !request.keep_alive
                 {
                     return;
@@ -197,31 +197,30 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Option<Request>, Re
         };
         headers.push((name.trim().to_string(), value.trim().to_string()));
     }
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.to_ascii_lowercase())
-    };
-    let connection = header("connection").unwrap_or_default();
-    // A body is never read, so a connection that sent one cannot go on.
-    let has_body = header("transfer-encoding").is_some()
-        || header("content-length").is_some_and(|n| n.trim() != "0");
-    let keep_alive = !has_body
-        && !connection.contains("close")
-        && (version != "HTTP/1.0" || connection.contains("keep-alive"));
-    Ok(Some(Request {
+    let mut request = Request {
         method: method.to_string(),
         target: target.to_string(),
         headers,
-        keep_alive,
-    }))
+        keep_alive: false,
+    };
+    let connection = request
+        .header("connection")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    // A body is never read, so a connection that sent one cannot go on.
+    let has_body = request.header("transfer-encoding").is_some()
+        || request.header("content-length").is_some_and(|n| n != "0");
+    request.keep_alive = !has_body
+        && !connection.contains("close")
+        && (version != "HTTP/1.0" || connection.contains("keep-alive"));
+    Ok(Some(request))
 }
 
 fn write_response(
     stream: &mut TcpStream,
     response: &Response,
     keep_alive: bool,
+    body: bool,
 ) -> std::io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n",
@@ -232,13 +231,14 @@ fn write_response(
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     if response.status != 304 {
-        let length = response.length.unwrap_or(response.body.len());
-        head.push_str(&format!("Content-Length: {length}\r\n"));
+        head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
     }
     let connection = if keep_alive { "keep-alive" } else { "close" };
     head.push_str(&format!("Connection: {connection}\r\n\r\n"));
     let mut out = head.into_bytes();
-    out.extend_from_slice(&response.body);
+    if body {
+        out.extend_from_slice(&response.body);
+    }
     stream.write_all(&out)?;
     stream.flush()
 }

@@ -12,7 +12,7 @@ use anyhow::Context as _;
 
 use crate::link::Target;
 use crate::output::{OutputFile, Staging};
-use crate::render::{NEIGHBOUR_WINDOW, Selection};
+use crate::render::{Selection, neighbour_window};
 use crate::tree::NodeKind;
 use crate::{BuildOptions, Report};
 
@@ -80,13 +80,6 @@ impl Preview {
         })
     }
 
-    /// The quick path for the most common edit: one article changed in
-    /// place. Renders that article's page and the pages that show it (its
-    /// category, home, same-category neighbours, articles and trees that
-    /// list it) and writes those whose bytes changed. `None` when the
-    /// edit needs a full rebuild: a new, deleted or renamed file, an error,
-    /// or a move in the article order. The search index is refreshed by
-    /// [`Preview::refresh_search`] once edits pause.
     /// The changes that are more than an editor's scratch file. Editors
     /// and `sed -i` save through a temporary file renamed over the real
     /// one: a path that is gone and that the site never had changed nothing.
@@ -103,6 +96,13 @@ impl Preview {
             .collect()
     }
 
+    /// The quick path for the most common edit: one article changed in
+    /// place. Renders that article's page and the pages that show it (its
+    /// category, home, same-category neighbours, articles and trees that
+    /// list it) and writes those whose bytes changed. `None` when the
+    /// edit needs a full rebuild: a new, deleted or renamed file, an error,
+    /// or a move in the article order. The search index is refreshed by
+    /// [`Preview::refresh_search`] once edits pause.
     pub fn update_article(&mut self, changed: &[PathBuf]) -> anyhow::Result<Option<Rebuild>> {
         let started = Instant::now();
         let changed = self.real_changes(changed);
@@ -290,11 +290,10 @@ fn touched_by(site: &crate::site::Site, i: usize, old: &crate::article::Article)
         selection.categories.insert(c);
     }
     // Same-category neighbours list it (previous, next, sidebar window).
-    let window =
-        i.saturating_sub(NEIGHBOUR_WINDOW)..(i + NEIGHBOUR_WINDOW + 1).min(site.articles.len());
-    selection
-        .articles
-        .extend(window.filter(|j| site.articles[*j].category.value == article.category.value));
+    selection.articles.extend(
+        neighbour_window(i, site.articles.len())
+            .filter(|j| site.articles[*j].category.value == article.category.value),
+    );
     let slug = article.slug.as_str();
     let names_it = |value: &str| match crate::link::parse_prefixed(value) {
         Some(crate::link::Target::Article { slug: s, .. }) => s == slug,

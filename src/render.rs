@@ -73,7 +73,13 @@ pub struct Renderer<'a> {
 }
 
 /// How many same-category articles on each side an article page lists.
-pub const NEIGHBOUR_WINDOW: usize = 4;
+const NEIGHBOUR_WINDOW: usize = 4;
+
+/// Indices of the articles around article `i` (of `len`) that its page
+/// may list as neighbours, before filtering by category.
+pub fn neighbour_window(i: usize, len: usize) -> std::ops::Range<usize> {
+    i.saturating_sub(NEIGHBOUR_WINDOW)..(i + NEIGHBOUR_WINDOW + 1).min(len)
+}
 
 /// Pages an edit touched, by index into the site's lists.
 #[derive(Debug, Default, Clone)]
@@ -445,8 +451,7 @@ impl<'a> Renderer<'a> {
             .filter(|j| *j < site.articles.len())
             .filter(same)
             .map(|j| self.article_item(&site.articles[j]));
-        const WINDOW: usize = NEIGHBOUR_WINDOW;
-        let neighbours = (i.saturating_sub(WINDOW)..(i + WINDOW + 1).min(site.articles.len()))
+        let neighbours = neighbour_window(i, site.articles.len())
             .filter(same)
             .map(|j| Neighbour {
                 item: self.article_item(&site.articles[j]),

@@ -127,32 +127,20 @@ pub fn run(listener: TcpListener, root: &Path, live: Option<Arc<Live>>) -> anyho
 }
 
 fn respond(request: &Request, root: &Path, live: Option<&Arc<Live>>) -> Reply {
-    let head = match request.method.as_str() {
-        "GET" => false,
-        "HEAD" => true,
-        _ => return Reply::Respond(Response::new(405, "method not allowed")),
-    };
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Reply::Respond(Response::new(405, "method not allowed"));
+    }
     if let Some(live) = live
         && let Some(endpoint) = request.target.strip_prefix("/__waymark/")
     {
         return respond_live(endpoint, live);
     }
-    let response = match resolve(root, &request.target) {
+    Reply::Respond(match resolve(root, &request.target) {
         Resolved::File(path) => send_file(request, &path, 200, live.is_some()),
         Resolved::Redirect(to) => Response::new(301, "").with_header("Location", to),
         Resolved::BadRequest => Response::new(400, "bad request"),
         Resolved::NotFound => send_file(request, &root.join("404.html"), 404, live.is_some()),
-    };
-    Reply::Respond(without_body_if(head, response))
-}
-
-/// A HEAD response: the headers of the GET, with the body's length only.
-fn without_body_if(head: bool, mut response: Response) -> Response {
-    if head {
-        response.length = Some(response.body.len());
-        response.body = Vec::new();
-    }
-    response
+    })
 }
 
 fn respond_live(endpoint: &str, live: &Arc<Live>) -> Reply {

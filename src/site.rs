@@ -202,20 +202,7 @@ fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOpti
     }
 
     articles.sort_by(|a, b| article_key(&config, a).cmp(&article_key(&config, b)));
-    trees.sort_by(|a, b| {
-        (
-            category_rank(&config, &a.category.value),
-            a.order,
-            &a.title,
-            &a.slug,
-        )
-            .cmp(&(
-                category_rank(&config, &b.category.value),
-                b.order,
-                &b.title,
-                &b.slug,
-            ))
-    });
+    trees.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     loaded.site = Some(Site::new(
         root.to_path_buf(),
         config,
@@ -234,6 +221,16 @@ pub fn article_key<'a>(config: &SiteConfig, a: &'a Article) -> (usize, i64, &'a 
         a.order,
         &a.title,
         &a.slug,
+    )
+}
+
+/// Where a tree sorts: the same order as articles.
+fn tree_key<'a>(config: &SiteConfig, t: &'a Tree) -> (usize, i64, &'a str, &'a str) {
+    (
+        category_rank(config, &t.category.value),
+        t.order,
+        &t.title,
+        &t.slug,
     )
 }
 

@@ -673,16 +673,15 @@ fn read_answers(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Vec<Answ
         };
         let label_pos = r.index.value(&join(&item_path, "label"));
         if let Some(first) = out.iter().find(|a| a.label == label) {
-            let file = r.file;
-            let d = r.error(
+            let d = Diagnostic::error(
                 "E-TREE-DUPLICATE-LABEL",
+                r.file,
                 label_pos,
                 format!("answer label `{label}` is used twice in node `{id}`"),
-            );
-            *d = d
-                .clone()
-                .with_related(file, first.label_pos, "first used here")
-                .with_help("make each label say something different");
+            )
+            .with_related(r.file, first.label_pos, "first used here")
+            .with_help("make each label say something different");
+            r.diagnostics.push(d);
         }
         let next_pos = r.index.value(&join(&item_path, "next"));
         let next = match link::parse_prefixed(&next) {
