@@ -304,6 +304,15 @@ mod tests {
     }
 
     #[test]
+    fn head_gets_the_length_without_the_body() {
+        let port = echo_server();
+        let out = exchange(port, "HEAD /a HTTP/1.1\r\nConnection: close\r\n\r\n");
+        // The GET body would be "HEAD /a -": 9 bytes.
+        assert!(out.contains("Content-Length: 9\r\n"), "{out}");
+        assert!(out.ends_with("\r\n\r\n"), "{out}");
+    }
+
+    #[test]
     fn answers_malformed_requests_with_400_and_closes() {
         let port = echo_server();
         for raw in [
