@@ -76,6 +76,13 @@ const CASES = [
   ["24 hour window", [A("pricing-and-message-limits"), T("messages-not-arriving", "window-closed")]],
   ["messages not arriving", T("messages-not-arriving")],
   ["not receiving customer messages", T("messages-not-arriving")],
+  ["whatsapp web logged out", A("companion-linked-devices")],
+  ["reset pin without email", A("two-step-verification-pin")],
+  ["template message required", [A("pricing-and-message-limits"), T("messages-not-arriving", "window-closed")]],
+  ["broadcast lists", A("what-syncs-and-what-does-not")],
+  ["error 131060", [T("messages-not-arriving", "first-contact-delay"), A("companion-linked-devices")]],
+  ["switch to another provider", A("disconnect-or-unlink-coexistence")],
+  ["facebook account too new", T("onboarding-failed", "account-too-new")],
   // Wordings that avoid the pages' own words
   ["stop using the platform but keep my number", A("disconnect-or-unlink-coexistence")],
   ["phone camera won't read the code", [T("onboarding-failed", "qr-retry"), A("connect-your-number-step-by-step")]],
