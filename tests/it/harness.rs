@@ -19,6 +19,13 @@ impl TestSite {
         TestSite { dir }
     }
 
+    /// An empty temp folder to build a site in.
+    pub fn new_empty() -> TestSite {
+        TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

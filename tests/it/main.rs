@@ -4,6 +4,7 @@ mod browser;
 mod build;
 mod cli;
 mod errors;
+mod golden;
 mod harness;
 mod live;
 mod props;
