@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let mut table = String::from("&[\n");
-    for (prefix, dir) in [("theme", "themes/default"), ("scaffold", "src/scaffold")] {
+    for (prefix, dir) in [
+        ("theme", "themes/default"),
+        ("scaffold", "src/authoring/scaffold"),
+    ] {
         let root = manifest.join(dir);
         println!("cargo:rerun-if-changed={}", root.display());
         let mut files = Vec::new();

@@ -1,150 +1,175 @@
 //! waymark: a static site generator for help centers.
 //!
+//! The build is a one-way pipeline; each stage is a folder and imports
+//! only the stages before it:
+//!
 //! ```text
-//! site root ─ load ─> Site ─ validate ─> Vec<Diagnostic>
-//!                      └─ render ─> OutputFile ─> output::Staging (atomic swap)
-//! check = load + validate + render in memory;  build = check, then write
+//! base ← text ← load ─┬─ check
+//!                     ├─ render ─┐   (peers: pages and the search index
+//!                     └─ search ─┴─> output     are made side by side)
 //! ```
+//!
+//! `build`, `check`, the in-memory build of the dev server and the
+//! fuzzer's build all run [`render_site`]; only where the files go differs.
 
-pub mod article;
-pub mod config;
-pub mod diagnostic;
-pub mod graph;
-pub mod http;
-pub mod link;
-pub mod lint;
-pub mod markdown;
+pub mod authoring;
+pub mod base;
+pub(crate) mod check;
+pub mod dev;
+pub(crate) mod load;
 pub mod output;
-pub mod preview;
-pub mod render;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
-pub mod site;
-pub mod source;
-pub mod theme;
-pub mod tree;
-pub mod tree_pages;
-pub mod validate;
-pub mod yaml;
+pub(crate) mod render;
+mod report;
+pub(crate) mod search;
+pub(crate) mod text;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use diagnostic::Diagnostic;
-pub use site::BuildOptions;
+pub use base::diagnostic;
+pub use load::site::BuildOptions;
+pub use report::Report;
 
-/// What a check or build found and did.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub diagnostics: Vec<Diagnostic>,
-    /// Source texts, so diagnostics can show the offending line.
-    pub sources: HashMap<PathBuf, String>,
-    /// Per tree: slug and summary figures.
-    pub tree_stats: Vec<(String, tree::TreeStats)>,
-    pub files: usize,
-    /// Where the site was written; `None` when nothing was written.
-    pub output: Option<PathBuf>,
-}
+use load::site::{Loaded, SearchInput, Site};
+use output::{OutputFile, Sink};
+use render::Theme;
 
-impl Report {
-    pub fn has_errors(&self) -> bool {
-        diagnostic::has_errors(&self.diagnostics)
-    }
-}
-
-/// Loads and validates the site at `root`, then renders it without
-/// writing anything, so template errors surface too.
+/// Loads and checks the site at `root`, then renders it without writing
+/// anything, so template errors surface too.
 pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    run(root, Target::Discard, options)
+    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
+    let Some((site, search)) = site else {
+        return Ok(report);
+    };
+    let theme = match Theme::load(root, &site.config.theme) {
+        Ok(theme) => theme,
+        Err(e) => return template_failure(report, e),
+    };
+    let rendered = render_site(&site, search, &theme, &|_| Ok(()));
+    finish_render(report, rendered)
 }
 
 /// Builds the site at `root` into `output`, replacing it only on success.
 pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    run(root, Target::Folder(output), options)
-}
-
-/// A site built into memory: what the dev server keeps between edits.
-pub struct InMemory {
-    pub site: site::Site,
-    pub theme: theme::Theme,
-    /// Every output file, sorted by path.
-    pub files: Vec<output::OutputFile>,
-}
-
-/// Builds the site into memory (the dev server diffs it against what it
-/// wrote last); `None` when there were errors.
-pub fn build_in_memory(
-    root: &Path,
-    options: &BuildOptions,
-) -> anyhow::Result<(Report, Option<InMemory>)> {
-    let (mut report, site) = prepare(root, options)?;
-    let Some(site) = site else {
-        return Ok((report, None));
+    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
+    let Some((site, search)) = site else {
+        return Ok(report);
     };
-    let theme = match theme::Theme::load(root, &site.config.theme) {
+    let theme = match Theme::load(root, &site.config.theme) {
         Ok(theme) => theme,
-        Err(e) => return template_failure(report, e).map(|r| (r, None)),
+        Err(e) => return template_failure(report, e),
     };
-    let files = match render::Renderer::new(&site, &theme)
-        .and_then(|renderer| render::collect(|sink| renderer.render_all(sink)))
-    {
-        Ok(files) => files,
-        Err(e) => return template_failure(report, e).map(|r| (r, None)),
-    };
-    report.files = files.len();
-    Ok((report, Some(InMemory { site, theme, files })))
+    let staging = output::Staging::begin(root, output)?;
+    let rendered = render_site(&site, search, &theme, &|file| staging.write(&file));
+    // On failure, dropping the staging folder leaves the last site as it was.
+    let mut report = finish_render(report, rendered)?;
+    if !report.has_errors() {
+        report.output = Some(staging.commit()?);
+    }
+    // Freeing a large site takes tens of milliseconds nobody waits for.
+    std::thread::spawn(move || drop((site, theme)));
+    Ok(report)
 }
 
 /// Checks and renders a site held in memory (paths relative to the site
 /// root, default theme): the whole pipeline without a disk, for property
 /// tests and the fuzzer. The files are empty when there were errors.
 pub fn build_files(
-    files: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    files: &BTreeMap<PathBuf, Vec<u8>>,
     options: &BuildOptions,
-) -> anyhow::Result<(Report, Vec<output::OutputFile>)> {
-    let loaded = site::load_in_memory(files, options);
-    let (mut report, site) = finish_loading(loaded, None);
-    let Some(site) = site else {
+) -> anyhow::Result<(Report, Vec<OutputFile>)> {
+    let (report, site) = load_and_check(load::site::load_in_memory(files, options), None);
+    let Some((site, search)) = site else {
         return Ok((report, Vec::new()));
     };
-    let theme = theme::Theme::embedded()?;
-    let renderer = render::Renderer::new(&site, theme)?;
-    let files = render::collect(|sink| renderer.render_all(sink))?;
-    report.files = files.len();
+    let theme = Theme::embedded()?;
+    let mut rendered = Ok(0);
+    let files = output::collect(|sink| {
+        rendered = render_site(&site, search, theme, sink);
+        Ok(0)
+    })?;
+    let report = finish_render(report, rendered)?;
+    let files = if report.has_errors() {
+        Vec::new()
+    } else {
+        files
+    };
     Ok((report, files))
 }
 
-/// Where rendered files go.
-enum Target<'a> {
-    Discard,
-    Folder(&'a Path),
+/// A site built into memory: what the dev server keeps between edits.
+pub(crate) struct Built {
+    pub site: Site,
+    /// The search terms, kept so the index can be rebuilt without
+    /// reading the site again.
+    pub search: SearchInput,
+    pub theme: Theme,
+    /// Every output file, sorted by path.
+    pub files: Vec<OutputFile>,
 }
 
-/// Loads, validates and lints the site; the site is `None` on errors.
-pub fn prepare(
+/// Builds the site at `root` into memory; `None` when there were errors.
+pub(crate) fn build_in_memory(
     root: &Path,
     options: &BuildOptions,
-) -> anyhow::Result<(Report, Option<site::Site>)> {
-    let loaded = site::load(root, options)?;
-    Ok(finish_loading(loaded, Some(root)))
+) -> anyhow::Result<(Report, Option<Built>)> {
+    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
+    let Some((site, search)) = site else {
+        return Ok((report, None));
+    };
+    let theme = match Theme::load(root, &site.config.theme) {
+        Ok(theme) => theme,
+        Err(e) => return template_failure(report, e).map(|r| (r, None)),
+    };
+    let mut rendered = Ok(0);
+    let files = output::collect(|sink| {
+        rendered = render_site(&site, search.clone(), &theme, sink);
+        Ok(0)
+    })?;
+    let report = finish_render(report, rendered)?;
+    if report.has_errors() {
+        return Ok((report, None));
+    }
+    let built = Built {
+        site,
+        search,
+        theme,
+        files,
+    };
+    Ok((report, Some(built)))
 }
 
-/// Validates and lints what was loaded; `root` is where to read the
-/// sources of diagnostics that loading did not keep.
-fn finish_loading(loaded: site::Loaded, root: Option<&Path>) -> (Report, Option<site::Site>) {
+/// Every page of the site and its search index, made side by side and
+/// handed to `sink`; returns how many files were made.
+pub(crate) fn render_site(
+    site: &Site,
+    search: SearchInput,
+    theme: &Theme,
+    sink: &Sink,
+) -> anyhow::Result<usize> {
+    let renderer = render::Renderer::new(site, theme)?;
+    // The index is the longest job: it runs beside all the pages.
+    let (pages, index) = rayon::join(
+        || renderer.render_all(sink),
+        || search::index(site, search, sink),
+    );
+    Ok(pages? + index?)
+}
+
+/// Validates and lints what was loaded; the site is `None` on errors.
+fn load_and_check(loaded: Loaded, root: Option<&Path>) -> (Report, Option<(Site, SearchInput)>) {
     let mut report = Report {
         diagnostics: loaded.diagnostics,
         sources: loaded.sources,
         ..Report::default()
     };
-    let Some(site) = loaded.site else {
+    let (Some(site), Some(search)) = (loaded.site, loaded.search) else {
         return (finish(report), None);
     };
-    report.diagnostics.extend(validate::validate(&site));
+    report.diagnostics.extend(check::validate::validate(&site));
     report
         .diagnostics
-        .extend(lint::warnings(&site, &scaffold::today()));
+        .extend(check::lint::warnings(&site, &base::date::today()));
     if let Some(root) = root {
         add_cited_sources(root, &mut report);
     }
@@ -156,49 +181,26 @@ fn finish_loading(loaded: site::Loaded, root: Option<&Path>) -> (Report, Option<
     if report.has_errors() {
         return (finish(report), None);
     }
-    (finish(report), Some(site))
+    (finish(report), Some((site, search)))
 }
 
-fn run(root: &Path, target: Target, options: &BuildOptions) -> anyhow::Result<Report> {
-    let (mut report, site) = prepare(root, options)?;
-    let Some(site) = site else {
-        return Ok(report);
-    };
-    let theme = match theme::Theme::load(root, &site.config.theme) {
-        Ok(theme) => theme,
-        Err(e) => return template_failure(report, e),
-    };
-    let renderer = match render::Renderer::new(&site, &theme) {
-        Ok(renderer) => renderer,
-        Err(e) => return template_failure(report, e),
-    };
-    match target {
-        Target::Discard => match renderer.render_all(&|_| Ok(())) {
-            Ok(count) => report.files = count,
-            Err(e) => return template_failure(report, e),
-        },
-        Target::Folder(dir) => {
-            let staging = output::Staging::begin(root, dir)?;
-            match renderer.render_all(&|file| staging.write(&file)) {
-                Ok(count) => report.files = count,
-                // Dropping the staging folder leaves the last site as it was.
-                Err(e) => return template_failure(report, e),
-            }
-            report.output = Some(staging.commit()?);
+/// Counts the files rendered, or turns a template mistake into a
+/// diagnostic.
+fn finish_render(mut report: Report, rendered: anyhow::Result<usize>) -> anyhow::Result<Report> {
+    match rendered {
+        Ok(files) => {
+            report.files = files;
+            Ok(report)
         }
+        Err(e) => template_failure(report, e),
     }
-    drop(renderer);
-    // Freeing a large site takes tens of milliseconds that nobody needs
-    // to wait for.
-    std::thread::spawn(move || drop((site, theme)));
-    Ok(report)
 }
 
 /// A mistake in a template is the author's to fix, like one in content:
 /// it becomes a diagnostic (exit 1, shown in the preview overlay) rather
 /// than a failure of the tool. Other errors pass through.
 fn template_failure(mut report: Report, error: anyhow::Error) -> anyhow::Result<Report> {
-    let failure = error.downcast::<theme::TemplateError>()?;
+    let failure = error.downcast::<render::theme::TemplateError>()?;
     if let Some(text) = failure.text {
         report.sources.insert(failure.diagnostic.file.clone(), text);
     }

@@ -1,13 +1,13 @@
 //! The `waymark` command: parse arguments, run, map the outcome to an
 //! exit code (0 ok, 1 content errors, 2 usage or I/O errors).
 
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use waymark::diagnostic::Severity;
-use waymark::{BuildOptions, Report};
+use waymark::BuildOptions;
+use waymark::authoring::{graph, scaffold};
+use waymark::base::date::today;
 
 // Rendering thousands of pages is allocation-heavy; mimalloc measured
 // faster than the system allocator on the 10,000-article benchmark.
@@ -67,9 +67,6 @@ enum Command {
         /// Open the site in the default browser once it is served
         #[arg(long)]
         open: bool,
-        /// Output folder [default: <root>/public]
-        #[arg(long, short)]
-        output: Option<PathBuf>,
     },
     /// Create a new article or troubleshooter from a template
     #[command(subcommand)]
@@ -82,7 +79,7 @@ enum Command {
         /// Slug of the tree (its file name in content/trees/)
         tree: String,
         #[arg(long, value_enum, default_value = "mermaid")]
-        format: waymark::graph::Format,
+        format: graph::Format,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -172,266 +169,132 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             site,
             output,
             base_url,
-        } => {
-            let output = output.unwrap_or_else(|| site.root.join("public"));
-            let options = BuildOptions {
-                drafts: site.drafts,
-                base_url,
-            };
-            let started = std::time::Instant::now();
-            let report = waymark::build(&site.root, &output, &options)?;
-            print_diagnostics(&report);
-            if report.has_errors() {
-                eprintln!(
-                    "build failed; the previous output in `{}` is unchanged",
-                    output.display()
-                );
-                return Ok(ExitCode::from(1));
-            }
-            eprintln!(
-                "built {} files into `{}` in {} ms",
-                report.files,
-                output.display(),
-                started.elapsed().as_millis()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => build(&site, output, base_url),
         Command::Check {
             site,
             format,
             deny_warnings,
-        } => {
-            let options = BuildOptions {
-                drafts: site.drafts,
-                base_url: None,
-            };
-            let report = waymark::check(&site.root, &options)?;
-            let warnings = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Warning)
-                .count();
-            if format == Format::Json {
-                for d in &report.diagnostics {
-                    println!("{}", waymark::diagnostic::to_json_line(d));
-                }
-                // JSON on stdout stays machine-readable: no summaries there.
-            } else {
-                print_diagnostics(&report);
-                for (slug, s) in &report.tree_stats {
-                    println!(
-                        "tree {slug}: {} nodes, {} outcomes, {} distinct paths, longest path {} steps",
-                        s.nodes, s.outcomes, s.paths, s.longest
-                    );
-                }
-            }
-            let failed = report.has_errors() || (deny_warnings && warnings > 0);
-            Ok(if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        } => check(&site, format, deny_warnings),
         Command::Serve {
             site,
             port,
             bind,
             open,
-            output,
-        } => serve(&site, port, &bind, open, output),
+        } => serve(site, port, bind, open),
         Command::New(NewCommand::Article {
             slug,
             category,
             root,
-        }) => {
-            let path = waymark::scaffold::new_article(
-                &root,
-                &slug,
-                &category,
-                &waymark::scaffold::today(),
-            )?;
-            println!("created {}", path.display());
-            Ok(ExitCode::SUCCESS)
-        }
+        }) => created(scaffold::new_article(&root, &slug, &category, &today())),
         Command::New(NewCommand::Tree { slug, root }) => {
-            let path = waymark::scaffold::new_tree(&root, &slug, &waymark::scaffold::today())?;
-            println!("created {}", path.display());
-            Ok(ExitCode::SUCCESS)
+            created(scaffold::new_tree(&root, &slug, &today()))
         }
-        Command::Graph { tree, format, root } => {
-            let loaded = waymark::site::load(
-                &root,
-                &BuildOptions {
-                    drafts: true,
-                    base_url: None,
-                },
-            )?;
-            let Some(site) = loaded.site else {
-                let report = Report {
-                    diagnostics: loaded.diagnostics,
-                    sources: loaded.sources,
-                    ..Report::default()
-                };
-                print_diagnostics(&report);
-                return Ok(ExitCode::from(1));
-            };
-            match site.tree(&tree) {
-                Some(t) => {
-                    print!("{}", waymark::graph::render(t, format));
-                    Ok(ExitCode::SUCCESS)
-                }
-                None => {
-                    let near = waymark::diagnostic::suggest(
-                        &tree,
-                        site.trees.iter().map(|t| t.slug.as_str()),
-                    );
-                    let hint = near
-                        .map(|n| format!("; did you mean `{n}`?"))
-                        .unwrap_or_default();
-                    eprintln!("error: no tree `{tree}` in content/trees/{hint}");
-                    Ok(ExitCode::from(1))
-                }
-            }
+        Command::Graph { tree, format, root } => graph(&root, &tree, format),
+        Command::Init { dir } => init(&dir),
+    }
+}
+
+fn options(site: &SiteArgs) -> BuildOptions {
+    BuildOptions {
+        drafts: site.drafts,
+        ..BuildOptions::default()
+    }
+}
+
+fn build(
+    site: &SiteArgs,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let output = output.unwrap_or_else(|| site.root.join("public"));
+    let options = BuildOptions {
+        base_url,
+        ..options(site)
+    };
+    let started = std::time::Instant::now();
+    let report = waymark::build(&site.root, &output, &options)?;
+    report.eprint();
+    if report.has_errors() {
+        eprintln!(
+            "build failed; the previous output in `{}` is unchanged",
+            output.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    eprintln!(
+        "built {} files into `{}` in {} ms",
+        report.files,
+        output.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(site: &SiteArgs, format: Format, deny_warnings: bool) -> anyhow::Result<ExitCode> {
+    let report = waymark::check(&site.root, &options(site))?;
+    if format == Format::Json {
+        // JSON on stdout stays machine-readable: no summaries there.
+        for d in &report.diagnostics {
+            println!("{}", waymark::diagnostic::to_json_line(d));
         }
-        Command::Init { dir } => {
-            let files = waymark::scaffold::init(&dir)?;
+    } else {
+        report.eprint();
+        for (slug, s) in &report.tree_stats {
             println!(
-                "created a site with {} files in `{}`",
-                files.len(),
-                dir.display()
+                "tree {slug}: {} nodes, {} outcomes, {} distinct paths, longest path {} steps",
+                s.nodes, s.outcomes, s.paths, s.longest
             );
-            println!("next: cd {} && waymark serve", dir.display());
+        }
+    }
+    let failed = report.has_errors() || (deny_warnings && report.warnings() > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn serve(site: SiteArgs, port: u16, bind: String, open: bool) -> anyhow::Result<ExitCode> {
+    waymark::dev::serve(waymark::dev::ServeOptions {
+        root: site.root,
+        drafts: site.drafts,
+        bind,
+        port,
+        on_ready: Box::new(move |url| {
+            if open {
+                open_browser(url);
+            }
+        }),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn created(path: anyhow::Result<PathBuf>) -> anyhow::Result<ExitCode> {
+    println!("created {}", path?.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn graph(root: &Path, tree: &str, format: graph::Format) -> anyhow::Result<ExitCode> {
+    match graph::of_tree(root, tree, format)? {
+        Ok(text) => {
+            print!("{text}");
             Ok(ExitCode::SUCCESS)
+        }
+        Err(report) => {
+            report.eprint();
+            Ok(ExitCode::from(1))
         }
     }
 }
 
-fn serve(
-    site: &SiteArgs,
-    port: u16,
-    bind: &str,
-    open: bool,
-    output: Option<PathBuf>,
-) -> anyhow::Result<ExitCode> {
-    let (server, port) = waymark::serve::bind(bind, port)?;
-    if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
-        eprintln!("warning: listening on {bind}: the preview is reachable from other machines");
-    }
-    let host = if bind == "0.0.0.0" { "127.0.0.1" } else { bind };
-    let url = format!("http://{host}:{port}/");
-    let output = output.unwrap_or_else(|| site.root.join("public"));
-    let options = BuildOptions {
-        drafts: site.drafts,
-        base_url: Some(url.clone()),
-    };
-    let mut preview = waymark::preview::Preview::new(&site.root, &output, options);
-    let live = std::sync::Arc::new(waymark::serve::Live::default());
-    // A failed first build still serves whatever good site is on disk.
-    let first = preview.rebuild()?;
-    print_diagnostics(&first.report);
-    if first.changed.is_none() {
-        live.failed(&diagnostics_text(&first.report), &first.report.diagnostics);
-        std::fs::create_dir_all(&output)?;
-    }
-    println!("serving {} on {url} (Ctrl-C to stop)", output.display());
-    let root = output.clone();
-    let server_live = live.clone();
-    std::thread::spawn(move || waymark::serve::run(server, &root, Some(server_live)));
-    if open {
-        open_browser(&url);
-    }
-    // Ctrl-C waits for a rebuild in progress, so the output folder is
-    // never left with a half-written file or a stray temporary folder.
-    let building = std::sync::Arc::new(std::sync::Mutex::new(()));
-    let on_interrupt = building.clone();
-    ctrlc::set_handler(move || {
-        let _idle = on_interrupt.lock();
-        say("stopped");
-        std::process::exit(0);
-    })
-    .map_err(|e| anyhow::anyhow!("cannot handle Ctrl-C: {e}"))?;
-    // The callbacks rebuild; the watcher calls one at a time.
-    let preview = std::cell::RefCell::new(preview);
-    let report = |what: &str, result: anyhow::Result<waymark::preview::Rebuild>, css_only: bool| {
-        match result {
-            Ok(rebuild) => match rebuild.changed {
-                Some(paths) => {
-                    let urls: Vec<String> = paths
-                        .iter()
-                        .map(|p| waymark::preview::url_of("/", p))
-                        .collect();
-                    say(&format!(
-                        "{what}: {} rendered, {} changed, {} ms",
-                        plural(rebuild.report.files, "file"),
-                        plural(paths.len(), "file"),
-                        rebuild.millis
-                    ));
-                    print_diagnostics(&rebuild.report);
-                    live.reloaded(&urls, css_only);
-                }
-                None => {
-                    print_diagnostics(&rebuild.report);
-                    eprintln!("{what} failed; still serving the last good site");
-                    live.failed(
-                        &diagnostics_text(&rebuild.report),
-                        &rebuild.report.diagnostics,
-                    );
-                }
-            },
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                live.failed(&format!("error: {e:#}"), &[]);
-            }
-        }
-    };
-    waymark::preview::watch(
-        &site.root,
-        &output,
-        |changed| {
-            let _building = building.lock();
-            // Name what was edited, not the scratch files saving it made
-            // (all of them when nothing else is left, say a deleted image).
-            let real = preview.borrow().real_changes(&changed);
-            let named: Vec<&PathBuf> = if real.is_empty() {
-                changed.iter().collect()
-            } else {
-                real
-            };
-            let what = named
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            // One article edited in place: its page and the pages showing
-            // it go first; the search index follows once edits pause.
-            let quick = preview.borrow_mut().update_article(&changed);
-            match quick {
-                Ok(Some(quick)) => {
-                    report(&format!("updated {what}"), Ok(quick), false);
-                    waymark::preview::Next::WhenIdle
-                }
-                Ok(None) | Err(_) => {
-                    let css_only = changed
-                        .iter()
-                        .all(|p| p.extension().is_some_and(|e| e == "css"));
-                    let rebuilt = preview.borrow_mut().rebuild();
-                    report(&format!("rebuilt after {what}"), rebuilt, css_only);
-                    live.synced();
-                    waymark::preview::Next::Done
-                }
-            }
-        },
-        || {
-            let _building = building.lock();
-            let refreshed = preview.borrow_mut().refresh_search();
-            match refreshed {
-                Ok(Some(rebuild)) => report("search index refreshed", Ok(rebuild), false),
-                Ok(None) => {}
-                Err(e) => report("search index refresh", Err(e), false),
-            }
-            live.synced();
-        },
-    )?;
+fn init(dir: &Path) -> anyhow::Result<ExitCode> {
+    let files = scaffold::init(dir)?;
+    println!(
+        "created a site with {} files in `{}`",
+        files.len(),
+        dir.display()
+    );
+    println!("next: cd {} && waymark serve", dir.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -452,48 +315,5 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("note: could not open a browser ({opener}: {e}); open {url} yourself");
-    }
-}
-
-/// "1 file", "2 files".
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// Prints a status line; a closed terminal must not stop the server.
-fn say(line: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stdout(), "{line}");
-}
-
-/// Diagnostics as the terminal shows them, without colour.
-fn diagnostics_text(report: &Report) -> String {
-    let source_of = |path: &Path| report.sources.get(path).map(String::as_str);
-    report
-        .diagnostics
-        .iter()
-        .map(|d| d.render(&source_of, false))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn print_diagnostics(report: &Report) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let source_of = |path: &Path| report.sources.get(path).map(String::as_str);
-    let mut errors = 0;
-    let mut warnings = 0;
-    for d in &report.diagnostics {
-        match d.severity {
-            Severity::Error => errors += 1,
-            Severity::Warning => warnings += 1,
-        }
-        eprintln!("{}", d.render(&source_of, color));
-    }
-    if errors + warnings > 0 {
-        eprintln!("{errors} error(s), {warnings} warning(s)");
     }
 }

@@ -22,6 +22,29 @@ impl OutputFile {
     }
 }
 
+/// Where rendered files go: written, or collected as here.
+pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
+
+/// Runs `render` with a sink that keeps the files; returns them sorted by
+/// path.
+pub fn collect(
+    render: impl FnOnce(&Sink) -> anyhow::Result<usize>,
+) -> anyhow::Result<Vec<OutputFile>> {
+    let collected = std::sync::Mutex::new(Vec::new());
+    render(&|file| {
+        collected
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+            .push(file);
+        Ok(())
+    })?;
+    let mut files = collected
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
 /// A build in progress; dropping it without `commit` discards it.
 pub struct Staging {
     target: PathBuf,
@@ -130,7 +153,7 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
         .context("no current folder")?
         .join(path);
     let mut out = PathBuf::new();
-    for c in crate::link::normalize(&joined).components() {
+    for c in crate::text::link::normalize(&joined).components() {
         out.push(c);
         if let Ok(real) = out.canonicalize() {
             out = real;

@@ -21,13 +21,11 @@ fn coex_help_center_in_headless_chromium() {
             && Path::new("/usr/bin/chromium").exists(),
         "browser tests need Chromium and tests/browser/node_modules: run `bash .ci/setup` first"
     );
-    let out = tempfile::tempdir().expect("temp dir");
     let mut server = Command::new(env!("CARGO_BIN_EXE_waymark"))
         .arg("serve")
         .arg("--root")
         .arg(repo)
-        .args(["--port", "0", "--output"])
-        .arg(out.path().join("site"))
+        .args(["--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -42,26 +40,14 @@ fn coex_help_center_in_headless_chromium() {
         .find(|w| w.starts_with("http://127.0.0.1:"))
         .unwrap_or_else(|| panic!("no URL in serve output: {line}"))
         .to_string();
-    let run = || {
-        Command::new("node")
-            .arg(suite.join("run.mjs"))
-            .arg(&url)
-            .current_dir(&suite)
-            .output()
-            .expect("run node")
-    };
-    let mut result = run();
-    if !result.status.success() {
-        // Page loads that stalled here were the server's doing (see
-        // src/http.rs), now fixed and tested in serve.rs. The retry stays
-        // for a Chromium starved on a loaded 2-core machine; the first
-        // run's report is printed, with any request left unanswered.
-        println!(
-            "first run failed, retrying once:\n{}",
-            String::from_utf8_lossy(&result.stdout)
-        );
-        result = run();
-    }
+    // No retry: a failure is a bug to find (page loads that once stalled
+    // were the old hand-written server's; serve.rs pins the fix).
+    let result = Command::new("node")
+        .arg(suite.join("run.mjs"))
+        .arg(&url)
+        .current_dir(&suite)
+        .output()
+        .expect("run node");
     let _ = server.kill();
     let _ = server.wait();
     let report = format!(
@@ -77,7 +63,7 @@ fn coex_help_center_in_headless_chromium() {
 fn live_reload_in_headless_chromium() {
     let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let server = crate::serve::start("basic");
-    let url = format!("http://127.0.0.1:{}/", server.port);
+    let url = format!("http://127.0.0.1:{}{}", server.port, server.base);
     node("live.mjs", &[url.as_ref(), server.site.root().as_os_str()]);
 }
 

@@ -46,6 +46,46 @@ fn drafts_are_built_with_the_flag() {
 }
 
 #[test]
+fn nothing_from_a_draft_reaches_any_output_file() {
+    // Regression: the words of a draft reached the public search index
+    // (its typo lists) when building without `--drafts`.
+    let site = TestSite::new("basic");
+    site.write(
+        "content/articles/fixes/secret-plan.md",
+        "---\ntitle: Zanzibarquux Plan\ndescription: Not ready.\ndraft: true\ntags: [Quokkaroo]\n---\n## Wobblefrotz\n\nThe Zanzibarquux launch is secret.\n",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let secrets = ["zanzibarquux", "quokkaroo", "wobblefrotz", "secret-plan"];
+    // The index keeps 1-deletion variants of words for typo matching.
+    let mut needles: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
+    for word in &secrets[..3] {
+        for i in 1..word.len() - 1 {
+            needles.push(format!("{}{}", &word[..i], &word[i + 1..]));
+        }
+    }
+    for file in files(&site.path("public")) {
+        let text = String::from_utf8_lossy(
+            &std::fs::read(site.path(&format!("public/{file}"))).expect("read"),
+        )
+        .to_lowercase();
+        for needle in &needles {
+            assert!(!text.contains(needle.as_str()), "`{needle}` is in {file}");
+        }
+    }
+    let out = site.run(&["build", "--drafts", "--output", "with-drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let index: String = files(&site.path("with-drafts/search"))
+        .iter()
+        .map(|f| site.read(&format!("with-drafts/search/{f}")))
+        .collect();
+    assert!(
+        index.contains("zanzibarquux"),
+        "with --drafts, drafts are found"
+    );
+}
+
+#[test]
 fn article_page_has_head_toc_body_and_navigation() {
     let site = TestSite::new("basic");
     assert!(site.build().status.success());

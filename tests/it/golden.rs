@@ -80,7 +80,11 @@ fn golden_basic_fixture() {
 #[test]
 fn golden_basic_fixture_under_a_sub_path() {
     let site = TestSite::new("basic");
-    assert_golden("basic-sub-path", &site, &["--base-url", "https://example.com/help/"]);
+    assert_golden(
+        "basic-sub-path",
+        &site,
+        &["--base-url", "https://example.com/help/"],
+    );
 }
 
 #[test]

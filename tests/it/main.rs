@@ -1,5 +1,6 @@
 //! Integration tests: real fixture sites built by the real binary.
 
+mod architecture;
 mod browser;
 mod build;
 mod cli;

@@ -7,12 +7,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::link::{self, Target};
-use crate::markdown;
+use crate::base::escape::{escape_html, escape_json_for_html};
+use crate::load::site::Site;
+use crate::load::tree::{Next, Node, NodeKind, OutcomeKind, Tree};
 use crate::output::OutputFile;
-use crate::render::{LinkItem, Renderer, escape_html, json_ld};
-use crate::site::Site;
-use crate::tree::{Next, Node, NodeKind, OutcomeKind, Tree};
+use crate::render::{LinkItem, Renderer, json_ld};
+use crate::text::link::{self, Target};
+use crate::text::markdown;
 
 /// Version of the `tree.json` format; bump on breaking changes.
 pub const TREE_JSON_SCHEMA: u32 = 1;
@@ -85,7 +86,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         title: &tree.title,
         description: &tree.description,
         url: link::tree_url(base, &tree.slug),
-        paths_url: format!("{}paths/", link::tree_url(base, &tree.slug)),
+        paths_url: format!("{base}{}", link::paths_path(&tree.slug)),
         json_url: format!("{}tree.json", link::tree_url(base, &tree.slug)),
         start: &tree.start,
     };
@@ -118,7 +119,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
             },
         )?;
         files.push(OutputFile::new(
-            format!("troubleshoot/{}/{}/index.html", tree.slug, node.id),
+            link::page_file(&link::node_path(&tree.slug, &node.id)),
             html,
         ));
         if is_start {
@@ -140,7 +141,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
                 },
             )?;
             files.push(OutputFile::new(
-                format!("troubleshoot/{}/index.html", tree.slug),
+                link::page_file(&link::tree_path(&tree.slug)),
                 html,
             ));
         }
@@ -161,7 +162,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
     )?);
     let outline_html = outline(r, tree);
     files.push(OutputFile::new(
-        format!("troubleshoot/{}/paths/index.html", tree.slug),
+        link::page_file(&link::paths_path(&tree.slug)),
         r.page(
             "paths.html",
             &meta,
@@ -172,7 +173,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         )?,
     ));
     files.push(OutputFile::new(
-        format!("troubleshoot/{}/tree.json", tree.slug),
+        format!("{}tree.json", link::tree_path(&tree.slug)),
         tree_json(r, tree),
     ));
     Ok(files)
@@ -422,7 +423,7 @@ fn tree_json(r: &Renderer, tree: &Tree) -> String {
                     "answers": answers.iter().map(|a| serde_json::json!({
                         "label": a.label,
                         "next": match &a.next { Next::Node(id) => Some(id.as_str()), Next::Exit(_) => None },
-                        "exit": match &a.next { Next::Node(_) => None, Next::Exit(t) => Some(crate::tree::exit_name(&Next::Exit(t.clone()))) },
+                        "exit": match &a.next { Next::Node(_) => None, Next::Exit(t) => Some(crate::load::tree::exit_name(&Next::Exit(t.clone()))) },
                         "exit_title": match &a.next { Next::Node(_) => None, Next::Exit(t) => Some(exit_title(r.site, t)) },
                         "url": next_url(base, tree, &a.next),
                     })).collect::<Vec<_>>(),
@@ -450,7 +451,7 @@ fn tree_json(r: &Renderer, tree: &Tree) -> String {
         "start": tree.start,
         "nodes": nodes,
     });
-    crate::render::escape_json_for_html(&doc.to_string())
+    escape_json_for_html(&doc.to_string())
 }
 
 /// For each article slug, the trees and steps that lead to it.
@@ -504,10 +505,7 @@ pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
 fn article_slug(target: &Target) -> Option<String> {
     match target {
         Target::Article { slug, .. } => Some(slug.clone()),
-        Target::ArticleFile { path, .. } => path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(str::to_string),
+        Target::ArticleFile { path, .. } => Some(link::slug_of(path).to_string()),
         Target::Tree { .. } => None,
     }
 }

@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::markdown::{self, Origin, Rendered, Settings};
-use crate::source::{FrontMatterError, YamlIndex, split_front_matter};
-use crate::yaml;
+use crate::base::diagnostic::{Diagnostic, Pos};
+use crate::text::markdown::{self, Origin, Rendered, Settings};
+use crate::text::source::{FrontMatterError, Located, YamlIndex, split_front_matter};
+use crate::text::words::{Analyser, SectionTerms};
+use crate::text::yaml;
 
 /// Front matter as authors write it; see the content model.
 #[derive(Debug, Deserialize)]
@@ -30,13 +31,6 @@ struct FrontMatter {
     related: Vec<String>,
 }
 
-/// A value an author wrote, with where it was written.
-#[derive(Debug, Clone)]
-pub struct Located<T> {
-    pub value: T,
-    pub pos: Pos,
-}
-
 /// A loaded article, its Markdown already rendered.
 #[derive(Debug)]
 pub struct Article {
@@ -56,18 +50,25 @@ pub struct Article {
     pub draft: bool,
     pub aliases: Vec<Located<String>>,
     pub related: Vec<Located<String>>,
-    /// Rendered body; its plain-text sections are moved into `search`.
+    /// Rendered body; its plain-text sections are analysed for search
+    /// and dropped.
     pub body: Rendered,
-    pub search: Vec<crate::search::SearchSection>,
 }
 
+/// An article and the words search needs of it (empty for a draft left
+/// out of the site: its words must not reach the public index).
+pub type Loaded = (Article, Vec<SectionTerms>);
+
 /// Reads one article; `None` when it has errors that stop further checks.
+/// Its text is analysed for search unless it is a draft and `drafts` is
+/// off.
 pub fn load(
     file: &Path,
     text: &str,
     settings: &Settings,
-    indexer: &crate::search::Indexer,
-) -> (Option<Article>, Vec<Diagnostic>) {
+    analyser: &Analyser,
+    drafts: bool,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = match split_front_matter(text) {
         Ok(split) => split,
@@ -91,19 +92,18 @@ pub fn load(
         Err(d) => return (None, vec![*d]),
     };
     let index = YamlIndex::new(split.yaml, split.yaml_line);
-    let slug = file
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_string();
-    if !crate::config::is_slug(&slug) {
+    let slug = crate::text::link::slug_of(file).to_string();
+    if !crate::load::config::is_slug(&slug) {
         diagnostics.push(
             Diagnostic::error("E-ARTICLE-SLUG", file, Pos::default(), format!("file name `{slug}` is not a valid slug"))
                 .with_help("rename the file to lowercase letters, digits and hyphens, like `chats-not-syncing.md`"),
         );
     }
     for (key, value) in [("updated", &fm.updated), ("review_by", &fm.review_by)] {
-        if let Some(date) = value.as_deref().filter(|d| !is_iso_date(d)) {
+        if let Some(date) = value
+            .as_deref()
+            .filter(|d| !crate::base::date::is_iso_date(d))
+        {
             diagnostics.push(
                 Diagnostic::error(
                     "E-ARTICLE-DATE",
@@ -143,7 +143,11 @@ pub fn load(
     let mut body = markdown::render(split.body, Origin::file(file, split.body_line), settings);
     // Keep only what search needs of the text, not the text itself.
     let sections = std::mem::take(&mut body.sections);
-    let search = indexer.article_sections(&fm.title, &fm.description, &fm.tags, &sections);
+    let search = if fm.draft && !drafts {
+        Vec::new()
+    } else {
+        analyser.article_sections(&fm.title, &fm.description, &fm.tags, &sections)
+    };
     drop(sections);
     let locate_list = |key: &str, values: Vec<String>| -> Vec<Located<String>> {
         values
@@ -170,9 +174,8 @@ pub fn load(
         aliases: locate_list("aliases", fm.aliases),
         related: locate_list("related", fm.related),
         body,
-        search,
     };
-    (Some(article), diagnostics)
+    (Some((article, search)), diagnostics)
 }
 
 fn folder_name(file: &Path) -> String {
@@ -181,23 +184,6 @@ fn folder_name(file: &Path) -> String {
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_string()
-}
-
-/// `YYYY-MM-DD` with a plausible month and day.
-pub fn is_iso_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return false;
-    };
-    let num = |p: &str, len: usize| {
-        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<u32>().ok())
-            .flatten()
-    };
-    matches!(
-        (num(y, 4), num(m, 2), num(d, 2)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
 }
 
 #[cfg(test)]
@@ -214,10 +200,11 @@ mod tests {
     #[test]
     fn loads_front_matter_and_body() {
         let text = "---\ntitle: T\ndescription: D\ntags: [a]\nrelated:\n  - other\n---\n## Hi\n";
-        let indexer = crate::search::Indexer::new("en");
+        let analyser = Analyser::new("en");
         let path = Path::new("content/articles/basics/my-page.md");
-        let (article, diags) = load(path, text, &settings(), &indexer);
-        let article = article.expect("loads");
+        let (article, diags) = load(path, text, &settings(), &analyser, false);
+        let (article, search) = article.expect("loads");
+        assert_eq!(search.len(), 2, "the top and one section");
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(article.slug, "my-page");
         assert_eq!(article.category.value, "basics");
@@ -228,21 +215,31 @@ mod tests {
     #[test]
     fn reports_bad_dates_with_position() {
         let text = "---\ntitle: T\ndescription: D\nupdated: 20-11-2026\n---\n";
-        let indexer = crate::search::Indexer::new("en");
+        let analyser = Analyser::new("en");
         let (_, diags) = load(
             Path::new("content/articles/a/x.md"),
             text,
             &settings(),
-            &indexer,
+            &analyser,
+            false,
         );
         assert_eq!(diags[0].code, "E-ARTICLE-DATE");
         assert_eq!(diags[0].pos, Pos::new(4, 10, 10));
     }
 
     #[test]
-    fn iso_dates() {
-        assert!(is_iso_date("2026-11-20"));
-        assert!(!is_iso_date("2026-13-01"));
-        assert!(!is_iso_date("26-11-20"));
+    fn a_draft_is_not_analysed_unless_drafts_are_built() {
+        let text = "---\ntitle: T\ndescription: D\ndraft: true\n---\nsecretword\n";
+        let path = Path::new("content/articles/a/x.md");
+        let analyser = Analyser::new("en");
+        let (loaded, _) = load(path, text, &settings(), &analyser, false);
+        assert!(loaded.expect("loads").1.is_empty());
+        assert_eq!(
+            analyser.vocabulary().len(),
+            0,
+            "no word of the draft is kept"
+        );
+        let (loaded, _) = load(path, text, &settings(), &analyser, true);
+        assert!(!loaded.expect("loads").1.is_empty());
     }
 }

@@ -7,25 +7,29 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use crate::article::{self, Article};
-use crate::config::{self, SiteConfig};
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::markdown::Settings;
-use crate::tree::{self, Tree};
+use crate::base::diagnostic::{Diagnostic, Pos};
+use crate::load::article::{self, Article};
+use crate::load::config::{self, SiteConfig};
+use crate::load::tree::{self, Tree};
+use crate::text::markdown::Settings;
+use crate::text::words::{Analyser, SectionTerms};
 
 /// Choices of the person running the build, not of the site.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildOptions {
     /// Include articles marked `draft: true`.
     pub drafts: bool,
-    /// Overrides `base_url` from `site.yaml` (the dev server uses this).
+    /// Overrides `base_url` from `site.yaml`.
     pub base_url: Option<String>,
+    /// Serves the site from this origin (`http://127.0.0.1:1111`) under
+    /// the base path of `base_url`: the dev server's preview, so a link
+    /// that would break under a sub-path in production breaks there too.
+    pub origin: Option<String>,
 }
 
 /// Everything a build knows about a site.
 #[derive(Debug)]
 pub struct Site {
-    pub root: PathBuf,
     pub config: SiteConfig,
     /// Sorted by category (in `site.yaml` order), then `order`, then title.
     pub articles: Vec<Article>,
@@ -33,18 +37,19 @@ pub struct Site {
     pub trees: Vec<Tree>,
     article_index: HashMap<String, usize>,
     tree_index: HashMap<String, usize>,
-    /// Words of every article, analysed while loading.
-    pub indexer: crate::search::Indexer,
+}
+
+/// What loading hands the search stage, by value: the analysed words of
+/// every article of the site (in the order of `Site::articles`) and the
+/// analyser that troubleshooter steps are analysed with.
+#[derive(Debug, Clone)]
+pub(crate) struct SearchInput {
+    pub analyser: Analyser,
+    pub articles: Vec<Vec<SectionTerms>>,
 }
 
 impl Site {
-    pub fn new(
-        root: PathBuf,
-        config: SiteConfig,
-        articles: Vec<Article>,
-        trees: Vec<Tree>,
-        indexer: crate::search::Indexer,
-    ) -> Site {
+    pub fn new(config: SiteConfig, articles: Vec<Article>, trees: Vec<Tree>) -> Site {
         let article_index = articles
             .iter()
             .enumerate()
@@ -56,13 +61,11 @@ impl Site {
             .map(|(i, t)| (t.slug.clone(), i))
             .collect();
         Site {
-            root,
             config,
             articles,
             trees,
             article_index,
             tree_index,
-            indexer,
         }
     }
 
@@ -82,6 +85,8 @@ impl Site {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub site: Option<Site>,
+    /// Set together with `site`.
+    pub search: Option<SearchInput>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: HashMap<PathBuf, String>,
 }
@@ -99,7 +104,6 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         trees,
     };
     Ok(load_from(
-        root,
         sources,
         &|file| std::fs::read(root.join(file)),
         options,
@@ -135,7 +139,7 @@ pub fn load_in_memory(
             .cloned()
             .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
     };
-    load_from(Path::new("."), sources, &read, options)
+    load_from(sources, &read, options)
 }
 
 /// What loading starts from: the checked config and the files to read.
@@ -147,7 +151,7 @@ struct Sources {
 
 type ReadFile<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'a;
 
-fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loaded {
+fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loaded {
     let mut loaded = Loaded::default();
     let (config, config_text, diagnostics) = sources.config;
     loaded.diagnostics.extend(diagnostics);
@@ -163,7 +167,10 @@ fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOpti
     if !config.base_url.ends_with('/') {
         config.base_url.push('/');
     }
-    let indexer = crate::search::Indexer::new(&config.language);
+    if let Some(origin) = &options.origin {
+        config.base_url = format!("{origin}{}", config.base_path());
+    }
+    let analyser = Analyser::new(&config.language);
     let settings = Settings {
         base_path: config.base_path(),
         raw_html: config.markdown.raw_html,
@@ -174,7 +181,7 @@ fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOpti
         .par_iter()
         .map(|file| {
             read_and(read, file, |text| {
-                article::load(file, text, &settings, &indexer)
+                article::load(file, text, &settings, &analyser, options.drafts)
             })
         })
         .collect();
@@ -184,7 +191,7 @@ fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOpti
             loaded.sources.insert(file, text);
         }
         loaded.diagnostics.extend(diagnostics);
-        articles.extend(article.filter(|a| options.drafts || !a.draft));
+        articles.extend(article.filter(|(a, _)| options.drafts || !a.draft));
     }
 
     let results: Vec<_> = sources
@@ -201,15 +208,14 @@ fn load_from(root: &Path, sources: Sources, read: &ReadFile, options: &BuildOpti
         trees.extend(tree.filter(|t| options.drafts || !t.draft));
     }
 
-    articles.sort_by(|a, b| article_key(&config, a).cmp(&article_key(&config, b)));
+    articles.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
     trees.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
-    loaded.site = Some(Site::new(
-        root.to_path_buf(),
-        config,
-        articles,
-        trees,
-        indexer,
-    ));
+    let (articles, terms) = articles.into_iter().unzip();
+    loaded.site = Some(Site::new(config, articles, trees));
+    loaded.search = Some(SearchInput {
+        analyser,
+        articles: terms,
+    });
     loaded
 }
 
@@ -273,7 +279,7 @@ fn read_and<T>(
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            let (line, column) = crate::source::line_col(&valid, offset);
+            let (line, column) = crate::text::source::line_col(&valid, offset);
             let d = Diagnostic::error(
                 "E-FILE-ENCODING",
                 file,

@@ -3,7 +3,7 @@
 //! Every position reported to authors is a line of the whole file, so the
 //! front matter offset is kept next to the body.
 
-use crate::diagnostic::Pos;
+use crate::base::diagnostic::Pos;
 
 /// A Markdown file split into its YAML front matter and its body.
 #[derive(Debug)]
@@ -14,6 +14,13 @@ pub struct FrontMatterSplit<'a> {
     pub body: &'a str,
     /// Line of the file on which the body starts (1-based).
     pub body_line: usize,
+}
+
+/// A value an author wrote, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Pos,
 }
 
 /// Why a file has no usable front matter.

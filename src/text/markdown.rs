@@ -8,9 +8,9 @@ use std::path::Path;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diagnostic::Pos;
-use crate::link::{self, Target};
-use crate::source::line_col;
+use crate::base::diagnostic::Pos;
+use crate::text::link::{self, Target};
+use crate::text::source::line_col;
 
 /// An entry of an article's table of contents (h2 and h3).
 #[derive(Debug, Clone, Serialize)]
@@ -246,10 +246,7 @@ pub fn url_of(target: &Target, base_path: &str) -> String {
             link::with_anchor(link::article_url(base_path, slug), anchor.as_deref())
         }
         Target::ArticleFile { path, anchor } => {
-            let slug = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default();
+            let slug = link::slug_of(path);
             link::with_anchor(link::article_url(base_path, slug), anchor.as_deref())
         }
         Target::Tree { slug, node } => match node {

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::article::Located;
-use crate::diagnostic::{Diagnostic, Pos, suggest};
-use crate::link::{self, Target};
-use crate::markdown::{self, Origin, Rendered, Settings};
-use crate::source::{YamlIndex, strip_bom};
-use crate::yaml;
+use crate::base::diagnostic::{Diagnostic, Pos, suggest};
+use crate::text::link::{self, Target};
+use crate::text::markdown::{self, Origin, Rendered, Settings};
+use crate::text::source::Located;
+use crate::text::source::{YamlIndex, strip_bom};
+use crate::text::yaml;
 
 /// A troubleshooter: questions leading to outcomes.
 #[derive(Debug)]
@@ -412,12 +412,8 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
         return (None, vec![d]);
     };
     r.check_keys(top, "", &TREE_KEYS);
-    let slug = file
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_string();
-    if !crate::config::is_slug(&slug) {
+    let slug = crate::text::link::slug_of(file).to_string();
+    if !crate::load::config::is_slug(&slug) {
         r.error(
             "E-TREE-SLUG",
             Pos::default(),
@@ -447,7 +443,7 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
     let updated = r.string(top, "", "updated");
     if let Some(date) = updated
         .as_deref()
-        .filter(|d| !crate::article::is_iso_date(d))
+        .filter(|d| !crate::base::date::is_iso_date(d))
     {
         let pos = r.index.value("updated");
         r.error(
@@ -534,7 +530,7 @@ fn read_nodes(r: &mut Reader, top: &Mapping) -> Vec<Node> {
                 .help = Some(format!(
                 "`/troubleshoot/<tree>/{id}/` is the all-paths page; rename the node"
             ));
-        } else if !crate::config::is_slug(&id) {
+        } else if !crate::load::config::is_slug(&id) {
             r.error(
                 "E-TREE-NODE-ID",
                 pos,

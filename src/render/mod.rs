@@ -8,14 +8,17 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::article::Article;
-use crate::link;
-use crate::markdown::TocEntry;
-use crate::output::OutputFile;
-use crate::site::Site;
-use crate::theme::Theme;
-use crate::tree_pages;
-use crate::validate::alias_path;
+pub(crate) mod theme;
+pub(crate) mod trees;
+
+use crate::base::escape::{escape_json_for_html, escape_xml};
+use crate::base::hash::fingerprint;
+use crate::load::article::Article;
+use crate::load::site::Site;
+use crate::output::{OutputFile, Sink};
+use crate::text::link;
+use crate::text::markdown::TocEntry;
+pub(crate) use theme::Theme;
 
 /// Site-wide values every template sees as `site`.
 #[derive(Debug, Serialize)]
@@ -102,7 +105,6 @@ enum Job {
     Sitemap,
     Robots,
     Assets,
-    Search,
     SearchPage,
 }
 
@@ -162,7 +164,7 @@ impl<'a> Renderer<'a> {
             footer_html,
             ..ctx
         };
-        let pointers = tree_pages::pointers(site, &base_path);
+        let pointers = trees::pointers(site, &base_path);
         let site_value = tera::to_value(&ctx).context("template context")?;
         Ok(Renderer {
             site,
@@ -177,9 +179,7 @@ impl<'a> Renderer<'a> {
     /// Renders every file of the site and hands each to `sink`.
     pub fn render_all(&self, sink: &Sink) -> anyhow::Result<usize> {
         let site = self.site;
-        // The index is the longest job: start it first.
         let mut jobs = vec![
-            Job::Search,
             Job::Home,
             Job::NotFound,
             Job::Sitemap,
@@ -216,18 +216,9 @@ impl<'a> Renderer<'a> {
         self.run(&jobs, sink)
     }
 
-    /// Renders only the search index.
-    pub fn render_search(&self, sink: &Sink) -> anyhow::Result<usize> {
-        self.run(&[Job::Search], sink)
-    }
-
     fn run(&self, jobs: &[Job], sink: &Sink) -> anyhow::Result<usize> {
         jobs.par_iter()
             .map(|job| {
-                // The index is large: it streams its files instead of returning them.
-                if let Job::Search = job {
-                    return crate::search::index(self, sink);
-                }
                 let files = self.render_job(*job)?;
                 let count = files.len();
                 files.into_iter().try_for_each(sink)?;
@@ -241,11 +232,10 @@ impl<'a> Renderer<'a> {
             Job::Home => vec![self.home()?],
             Job::Category(i) => vec![self.category(i)?],
             Job::Article(i) => self.article(i)?,
-            Job::Tree(i) => tree_pages::render(self, &self.site.trees[i])?,
+            Job::Tree(i) => trees::render(self, &self.site.trees[i])?,
             Job::NotFound => vec![self.not_found()?],
             Job::Sitemap => vec![self.sitemap()],
             Job::Robots => vec![self.robots()],
-            Job::Search => Vec::new(),
             Job::SearchPage => vec![self.search_page()?],
             Job::Assets => self
                 .theme
@@ -375,7 +365,7 @@ impl<'a> Renderer<'a> {
         );
         meta.title = self.ctx.title.clone();
         let html = self.page("home.html", &meta, &Home { categories, trees })?;
-        Ok(OutputFile::new("index.html", html))
+        Ok(OutputFile::new(link::page_file(""), html))
     }
 
     fn category(&self, i: usize) -> anyhow::Result<OutputFile> {
@@ -401,13 +391,13 @@ impl<'a> Renderer<'a> {
                 .trees
                 .iter()
                 .filter(|t| t.category.value == c.id)
-                .map(|t| tree_pages::tree_item(self, t))
+                .map(|t| trees::tree_item(self, t))
                 .collect(),
         };
         let meta = self.meta(&c.title, &c.description, &url, vec![self.home_crumb()]);
         let html = self.page("category.html", &meta, &page)?;
         Ok(OutputFile::new(
-            format!("categories/{}/index.html", c.id),
+            link::page_file(&link::category_path(&c.id)),
             html,
         ))
     }
@@ -496,13 +486,13 @@ impl<'a> Renderer<'a> {
         };
         let html = self.page("article.html", &meta, &page)?;
         let mut files = vec![OutputFile::new(
-            format!("articles/{}/index.html", a.slug),
+            link::page_file(&link::article_path(&a.slug)),
             html,
         )];
         for alias in &a.aliases {
-            if let Some(path) = alias_path(&alias.value) {
+            if let Some(path) = link::alias_path(&alias.value) {
                 files.push(OutputFile::new(
-                    format!("{path}/index.html"),
+                    link::page_file(&path),
                     self.redirect(&url)?,
                 ));
             }
@@ -515,7 +505,7 @@ impl<'a> Renderer<'a> {
         match link::parse_prefixed(value) {
             Some(link::Target::Tree { slug, node }) => {
                 let tree = self.site.tree(&slug)?;
-                let mut item = tree_pages::tree_item(self, tree);
+                let mut item = trees::tree_item(self, tree);
                 if let Some(node) = node {
                     item.url = link::node_url(&self.base_path, &slug, &node);
                 }
@@ -546,7 +536,7 @@ impl<'a> Renderer<'a> {
         self.site
             .trees
             .iter()
-            .map(|t| tree_pages::tree_item(self, t))
+            .map(|t| trees::tree_item(self, t))
             .collect()
     }
 
@@ -555,7 +545,7 @@ impl<'a> Renderer<'a> {
         struct SearchPage {
             trees: Vec<LinkItem>,
         }
-        let url = format!("{}search/", self.base_path);
+        let url = format!("{}{}", self.base_path, link::SEARCH_DIR);
         let mut meta = self.meta(
             "Search",
             &format!("Search {}", self.ctx.title),
@@ -565,7 +555,7 @@ impl<'a> Renderer<'a> {
         meta.noindex = true;
         let trees = self.tree_items();
         let html = self.page("search.html", &meta, &SearchPage { trees })?;
-        Ok(OutputFile::new("search/index.html", html))
+        Ok(OutputFile::new(link::page_file(link::SEARCH_DIR), html))
     }
 
     fn not_found(&self) -> anyhow::Result<OutputFile> {
@@ -635,29 +625,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Where rendered files go: written, or collected as here.
-pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
-
-/// Runs `render` with a sink that keeps the files; returns them sorted by
-/// path.
-pub fn collect(
-    render: impl FnOnce(&Sink) -> anyhow::Result<usize>,
-) -> anyhow::Result<Vec<OutputFile>> {
-    let collected = std::sync::Mutex::new(Vec::new());
-    render(&|file| {
-        collected
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
-            .push(file);
-        Ok(())
-    })?;
-    let mut files = collected
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a render thread panicked"))?;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
 /// Serializes JSON for a `<script type="application/ld+json">` block:
 /// `<`, `>` and `&` are escaped so no value can close the element.
 pub fn json_ld<T: Serialize>(value: &T) -> anyhow::Result<String> {
@@ -685,173 +652,9 @@ struct ArticleLd<'a> {
     url: &'a str,
 }
 
-pub fn escape_json_for_html(json: &str) -> String {
-    replace_chars(json, |c| match c {
-        '<' => Some("\\u003c"),
-        '>' => Some("\\u003e"),
-        '&' => Some("\\u0026"),
-        '\u{2028}' => Some("\\u2028"),
-        '\u{2029}' => Some("\\u2029"),
-        // Inert in JSON data too: tree.json labels end up on the page.
-        c if is_bidi_control(c) => Some(""),
-        _ => None,
-    })
-}
-
-/// Escapes author text for HTML text and attributes (Tera uses it for
-/// every template variable).
-pub fn escape_html(s: &str) -> String {
-    replace_chars(s, |c| match c {
-        '&' => Some("&amp;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        '"' => Some("&quot;"),
-        '\'' => Some("&#39;"),
-        c if is_bidi_control(c) => Some(""),
-        _ => None,
-    })
-}
-
-pub fn escape_xml(s: &str) -> String {
-    replace_chars(s, |c| match c {
-        '&' => Some("&amp;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        '"' => Some("&quot;"),
-        _ => None,
-    })
-}
-
-/// Copies `text` with the characters `replacement` maps replaced; clean
-/// runs are copied whole (this runs over every template variable and every
-/// byte of the search index). Every character the escapers replace is one
-/// of `<>&"'` or starts with the byte 0xE2 (U+2028, U+2029, bidi
-/// controls), so other bytes are passed over without decoding.
-fn replace_chars(text: &str, replacement: impl Fn(char) -> Option<&'static str>) -> String {
-    let may_replace = |byte: u8| matches!(byte, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xE2);
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut last = 0;
-    // Most runs of 16 bytes hold none of those bytes: a fixed-size chunk
-    // is checked with a few vector compares rather than byte by byte.
-    for (n, chunk) in bytes.chunks(16).enumerate() {
-        if let Ok(block) = <&[u8; 16]>::try_from(chunk)
-            && !block.iter().fold(false, |any, b| any | may_replace(*b))
-        {
-            continue;
-        }
-        for (offset, byte) in chunk.iter().enumerate() {
-            if !may_replace(*byte) {
-                continue;
-            }
-            let i = n * 16 + offset;
-            let Some(c) = text[i..].chars().next() else {
-                continue;
-            };
-            if let Some(r) = replacement(c) {
-                out.push_str(&text[last..i]);
-                out.push_str(r);
-                last = i + c.len_utf8();
-            }
-        }
-    }
-    out.push_str(&text[last..]);
-    out
-}
-
-/// Unicode bidi embeddings, overrides and isolates: in a title or label
-/// they can make text read backwards or spill over the rest of the page.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// A short content hash for cache-busting file names and asset URLs.
-pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut hasher = Fingerprint::default();
-    hasher.write(bytes);
-    hasher.finish_hex()
-}
-
-/// A content hash fed in pieces: FxHash's multiply-rotate over 8-byte
-/// words, fast enough for the megabytes of a search index. Not for
-/// security; only to change a file name when its content changes.
-#[derive(Default)]
-pub struct Fingerprint(u64);
-
-impl Fingerprint {
-    pub fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for b in words.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
-        }
-        // Length and a separator, so ("ab", "c") and ("a", "bc") differ.
-        self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64 ^ 0xff).wrapping_mul(K);
-    }
-
-    pub fn finish_hex(&self) -> String {
-        // Fold the high bits in: the multiply leaves the low ones weak.
-        format!("{:08x}", (self.0 ^ (self.0 >> 32)) as u32)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaping_agrees_with_a_char_by_char_escaper_across_chunk_edges() {
-        let naive = |text: &str| -> String {
-            text.chars()
-                .map(|c| match c {
-                    '&' => "&amp;".to_string(),
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '"' => "&quot;".to_string(),
-                    '\'' => "&#39;".to_string(),
-                    c if is_bidi_control(c) => String::new(),
-                    c => c.to_string(),
-                })
-                .collect()
-        };
-        // Every placement of each special character around the 16-byte
-        // chunk edges, after ASCII or multi-byte text.
-        for pad in ["", "é", "–", "\u{2028}"] {
-            for special in ["<", "&", "'", "\u{202E}", "\u{2028}", "–"] {
-                for at in 0..40 {
-                    let text = format!("{}{pad}{special}{}", "a".repeat(at), "b".repeat(40 - at));
-                    assert_eq!(escape_html(&text), naive(&text), "{text:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn json_escaping_rewrites_only_what_can_close_or_flip_text() {
-        let json = "{\"a\":\"<b>&amp;\u{2028}x\u{202E}y\u{2066}é–z\"}";
-        assert_eq!(
-            escape_json_for_html(json),
-            "{\"a\":\"\\u003cb\\u003e\\u0026amp;\\u2028xyé–z\"}"
-        );
-    }
-
-    #[test]
-    fn fingerprints_change_with_content_and_split() {
-        assert_eq!(fingerprint(b"abc"), fingerprint(b"abc"));
-        assert_ne!(fingerprint(b"abc"), fingerprint(b"abd"));
-        assert_ne!(fingerprint(b"12345678x"), fingerprint(b"12345678y"));
-        let (mut one, mut two) = (Fingerprint::default(), Fingerprint::default());
-        one.write(b"ab");
-        one.write(b"c");
-        two.write(b"a");
-        two.write(b"bc");
-        assert_ne!(one.finish_hex(), two.finish_hex());
-    }
 
     #[test]
     fn json_ld_cannot_close_the_script_element() -> anyhow::Result<()> {

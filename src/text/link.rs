@@ -79,21 +79,67 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+// The one URL and output-path scheme. Every page lives at a site path
+// (`articles/x/`, relative to the base path): its URL is the base path
+// plus that, its output file that plus `index.html`.
+
+/// The slug of a content file: its name without the extension.
+pub fn slug_of(file: &Path) -> &str {
+    file.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+}
+
+/// Site paths of the page kinds.
+pub fn article_path(slug: &str) -> String {
+    format!("articles/{slug}/")
+}
+
+pub fn category_path(id: &str) -> String {
+    format!("categories/{id}/")
+}
+
+pub fn tree_path(slug: &str) -> String {
+    format!("troubleshoot/{slug}/")
+}
+
+pub fn node_path(slug: &str, node: &str) -> String {
+    format!("troubleshoot/{slug}/{node}/")
+}
+
+/// The page listing every path through a tree.
+pub fn paths_path(slug: &str) -> String {
+    format!("troubleshoot/{slug}/paths/")
+}
+
+/// The output file of the page at a site path (`""` is the home page).
+pub fn page_file(site_path: &str) -> String {
+    format!("{site_path}index.html")
+}
+
+/// The URL of an output file: `articles/x/index.html` → `/articles/x/`.
+pub fn url_of_file(base_path: &str, output_path: &str) -> String {
+    let trimmed = output_path
+        .strip_suffix("index.html")
+        .unwrap_or(output_path);
+    format!("{base_path}{trimmed}")
+}
+
 /// Site-relative URLs (`base_path` is `/` or `/help/`).
 pub fn article_url(base_path: &str, slug: &str) -> String {
-    format!("{base_path}articles/{slug}/")
+    format!("{base_path}{}", article_path(slug))
 }
 
 pub fn category_url(base_path: &str, id: &str) -> String {
-    format!("{base_path}categories/{id}/")
+    format!("{base_path}{}", category_path(id))
 }
 
 pub fn tree_url(base_path: &str, slug: &str) -> String {
-    format!("{base_path}troubleshoot/{slug}/")
+    format!("{base_path}{}", tree_path(slug))
 }
 
 pub fn node_url(base_path: &str, slug: &str, node: &str) -> String {
-    format!("{base_path}troubleshoot/{slug}/{node}/")
+    format!("{base_path}{}", node_path(slug, node))
 }
 
 pub fn with_anchor(url: String, anchor: Option<&str>) -> String {
@@ -101,6 +147,31 @@ pub fn with_anchor(url: String, anchor: Option<&str>) -> String {
         Some(a) if !a.is_empty() => format!("{url}#{a}"),
         _ => url,
     }
+}
+
+/// `/old/path/` → `old/path/`, the site path an alias redirects from;
+/// `None` for URLs, traversal, or the home page.
+pub fn alias_path(alias: &str) -> Option<String> {
+    let trimmed = alias.trim_end_matches("index.html").trim_matches('/');
+    let ok = alias.starts_with('/')
+        && !trimmed.is_empty()
+        && trimmed.split('/').all(|seg| {
+            !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', '?', '#', '%'])
+        });
+    ok.then(|| format!("{trimmed}/"))
+}
+
+/// The folder of the search page and its index files.
+pub const SEARCH_DIR: &str = "search/";
+
+/// Whether an output path is a file of the search index (not the search
+/// page beside it).
+pub fn is_search_index_file(path: &str) -> bool {
+    path.strip_prefix(SEARCH_DIR).is_some_and(|name| {
+        name == "manifest.json"
+            || (name.ends_with(".json")
+                && (name.starts_with("shard-") || name.starts_with("docs-")))
+    })
 }
 
 #[cfg(test)]
@@ -145,5 +216,32 @@ mod tests {
         ] {
             assert_eq!(parse(dest, from), None, "{dest}");
         }
+    }
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(alias_path("/old/path/"), Some("old/path/".into()));
+        assert_eq!(alias_path("/old/index.html"), Some("old/".into()));
+        assert_eq!(alias_path("/../etc/"), None);
+        assert_eq!(alias_path("https://x.org/"), None);
+        assert_eq!(alias_path("/"), None);
+    }
+
+    #[test]
+    fn urls_and_output_files_agree() {
+        let path = article_path("x");
+        assert_eq!(page_file(&path), "articles/x/index.html");
+        assert_eq!(
+            url_of_file("/help/", &page_file(&path)),
+            article_url("/help/", "x")
+        );
+        assert_eq!(url_of_file("/", "index.html"), "/");
+        assert_eq!(
+            url_of_file("/", "search/manifest.json"),
+            "/search/manifest.json"
+        );
+        assert!(is_search_index_file("search/manifest.json"));
+        assert!(!is_search_index_file("search/index.html"));
+        assert_eq!(slug_of(Path::new("content/trees/t.yaml")), "t");
     }
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::theme::EMBEDDED;
+use crate::render::theme::EMBEDDED;
 
 /// Writes a working site (starter content and the default theme) to `dir`.
 pub fn init(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -103,7 +103,7 @@ fn create(root: &Path, rel: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 fn check_slug(slug: &str) -> anyhow::Result<()> {
-    if !crate::config::is_slug(slug) {
+    if !crate::load::config::is_slug(slug) {
         bail!(
             "`{slug}` is not a slug: use lowercase letters, digits and hyphens, like `chats-not-syncing`"
         );
@@ -118,23 +118,4 @@ fn title_from_slug(slug: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// Today's date (UTC) as YYYY-MM-DD, for new files' `updated` field.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }

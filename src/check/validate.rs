@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Pos, suggest};
-use crate::link::{self, Target};
-use crate::markdown::FoundLink;
-use crate::site::Site;
-use crate::tree::{Next, NodeKind};
+use crate::base::diagnostic::{Diagnostic, Pos, suggest};
+use crate::load::site::Site;
+use crate::load::tree::{Next, NodeKind};
+use crate::text::link::{self, Target};
+use crate::text::markdown::FoundLink;
 
 /// Every cross-file mistake of the site, in no particular order.
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
@@ -105,10 +105,7 @@ impl<'a> Index<'a> {
                             .with_help("relative links are resolved from the linking file's folder; or use `article:<slug>`"),
                     );
                 } else {
-                    let slug = path
-                        .file_stem()
-                        .and_then(|s| s.to_str())
-                        .unwrap_or_default();
+                    let slug = link::slug_of(path);
                     self.check_article(slug, anchor.as_deref(), file, link.pos, out);
                 }
             }
@@ -178,7 +175,7 @@ impl<'a> Index<'a> {
 
 /// Broken links and `related` entries of one article (the dev server's
 /// quick path checks an edited article against the rest of the site).
-pub fn article_links(site: &Site, article: &crate::article::Article) -> Vec<Diagnostic> {
+pub fn article_links(site: &Site, article: &crate::load::article::Article) -> Vec<Diagnostic> {
     let index = Index::new(site);
     let mut out = Vec::new();
     for link in &article.body.links {
@@ -250,16 +247,16 @@ fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
     // URL path → the file that takes it, and where (for aliases).
     let mut taken: HashMap<String, (PathBuf, Pos)> = HashMap::new();
     for article in &site.articles {
-        let path = format!("articles/{}", article.slug);
+        let path = link::article_path(&article.slug);
         taken.insert(path, (article.file.clone(), Pos::default()));
     }
     for tree in &site.trees {
-        let path = format!("troubleshoot/{}", tree.slug);
+        let path = link::tree_path(&tree.slug);
         taken.insert(path, (tree.file.clone(), Pos::default()));
     }
     for article in &site.articles {
         for alias in &article.aliases {
-            let Some(path) = alias_path(&alias.value) else {
+            let Some(path) = link::alias_path(&alias.value) else {
                 out.push(
                     Diagnostic::error(
                         "E-ALIAS",
@@ -295,30 +292,5 @@ fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
                 taken.insert(path, (article.file.clone(), alias.pos));
             }
         }
-    }
-}
-
-/// `/old/path/` → `old/path`; `None` for URLs, traversal, or the home page.
-pub fn alias_path(alias: &str) -> Option<String> {
-    let trimmed = alias.trim_end_matches("index.html").trim_matches('/');
-    let ok = alias.starts_with('/')
-        && !trimmed.is_empty()
-        && trimmed.split('/').all(|seg| {
-            !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', '?', '#', '%'])
-        });
-    ok.then(|| trimmed.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alias_paths() {
-        assert_eq!(alias_path("/old/path/"), Some("old/path".into()));
-        assert_eq!(alias_path("/old/index.html"), Some("old".into()));
-        assert_eq!(alias_path("/../etc/"), None);
-        assert_eq!(alias_path("https://x.org/"), None);
-        assert_eq!(alias_path("/"), None);
     }
 }

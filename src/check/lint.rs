@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::markdown::Rendered;
-use crate::site::Site;
-use crate::tree::NodeKind;
+use crate::base::diagnostic::{Diagnostic, Pos};
+use crate::load::site::Site;
+use crate::load::tree::NodeKind;
+use crate::text::markdown::Rendered;
 
 /// Every warning of the site; `today` is `YYYY-MM-DD`.
 pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
@@ -38,7 +38,7 @@ pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
 }
 
 /// Warnings of one article: its Markdown and its dates.
-pub fn article_warnings(article: &crate::article::Article, today: &str) -> Vec<Diagnostic> {
+pub fn article_warnings(article: &crate::load::article::Article, today: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     markdown_warnings(&article.file, &article.body, &mut out);
     let [updated_pos, review_pos] = article.date_pos;
@@ -89,7 +89,7 @@ fn markdown_warnings(file: &Path, rendered: &Rendered, out: &mut Vec<Diagnostic>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{Origin, Settings, render};
+    use crate::text::markdown::{Origin, Settings, render};
 
     #[test]
     fn images_and_skipped_headings() {

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::yaml::between;
+use crate::base::diagnostic::{Diagnostic, Pos};
+use crate::text::yaml::between;
 
 /// Files embedded at compile time: `theme/...` and `scaffold/...`.
 pub static EMBEDDED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -106,7 +106,7 @@ impl Theme {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL.
-        tera.set_escape_fn(crate::render::escape_html);
+        tera.set_escape_fn(crate::base::escape::escape_html);
         let sources = templates.iter().map(|(k, t)| (k.as_str(), t.text.as_str()));
         if let Err(e) = tera.add_raw_templates(sources) {
             return Err(syntax_error(&templates, &e).into());

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{Diagnostic, Pos, suggest};
+use crate::base::diagnostic::{Diagnostic, Pos, suggest};
 
 /// Deserializes `text` (which starts on line `first_line` of `file`).
 pub fn from_str<T: DeserializeOwned>(

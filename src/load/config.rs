@@ -4,9 +4,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::source::{YamlIndex, strip_bom};
-use crate::yaml;
+use crate::base::diagnostic::Diagnostic;
+use crate::text::source::{YamlIndex, strip_bom};
+use crate::text::yaml;
 
 /// The settings of a site, as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -195,11 +195,6 @@ pub fn is_slug(s: &str) -> bool {
         && !s.ends_with('-')
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Where a key sits in `site.yaml`, for diagnostics raised by later stages.
-pub fn locate(text: &str, path: &str) -> Pos {
-    YamlIndex::new(text, 1).value(path)
 }
 
 #[cfg(test)]

@@ -3,12 +3,50 @@
 
 use std::fmt::Write as _;
 
-use crate::tree::{Next, NodeKind, Tree, exit_name};
+use std::path::Path;
+
+use crate::base::diagnostic::{Diagnostic, Pos, suggest};
+use crate::load::site::TREES_DIR;
+use crate::load::tree::{Next, NodeKind, Tree, exit_name};
+use crate::{BuildOptions, Report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Mermaid,
     Dot,
+}
+
+/// The graph of tree `slug` of the site at `root` (drafts included), or
+/// the report that says why there is none.
+pub fn of_tree(root: &Path, slug: &str, format: Format) -> anyhow::Result<Result<String, Report>> {
+    let options = BuildOptions {
+        drafts: true,
+        ..BuildOptions::default()
+    };
+    let loaded = crate::load::site::load(root, &options)?;
+    let Some(site) = loaded.site else {
+        return Ok(Err(Report {
+            diagnostics: loaded.diagnostics,
+            sources: loaded.sources,
+            ..Report::default()
+        }));
+    };
+    if let Some(tree) = site.tree(slug) {
+        return Ok(Ok(render(tree, format)));
+    }
+    let mut d = Diagnostic::error(
+        "E-GRAPH-TREE",
+        Path::new(TREES_DIR),
+        Pos::default(),
+        format!("no tree `{slug}` in content/trees/"),
+    );
+    if let Some(near) = suggest(slug, site.trees.iter().map(|t| t.slug.as_str())) {
+        d = d.with_help(format!("did you mean `{near}`?"));
+    }
+    Ok(Err(Report {
+        diagnostics: vec![d],
+        ..Report::default()
+    }))
 }
 
 pub fn render(tree: &Tree, format: Format) -> String {

@@ -1,0 +1,122 @@
+//! Escapers for author text in HTML, XML and JSON embedded in pages.
+
+pub fn escape_json_for_html(json: &str) -> String {
+    replace_chars(json, |c| match c {
+        '<' => Some("\\u003c"),
+        '>' => Some("\\u003e"),
+        '&' => Some("\\u0026"),
+        '\u{2028}' => Some("\\u2028"),
+        '\u{2029}' => Some("\\u2029"),
+        // Inert in JSON data too: tree.json labels end up on the page.
+        c if is_bidi_control(c) => Some(""),
+        _ => None,
+    })
+}
+
+/// Escapes author text for HTML text and attributes (Tera uses it for
+/// every template variable).
+pub fn escape_html(s: &str) -> String {
+    replace_chars(s, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        c if is_bidi_control(c) => Some(""),
+        _ => None,
+    })
+}
+
+pub fn escape_xml(s: &str) -> String {
+    replace_chars(s, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        _ => None,
+    })
+}
+
+/// Copies `text` with the characters `replacement` maps replaced; clean
+/// runs are copied whole (this runs over every template variable and every
+/// byte of the search index). Every character the escapers replace is one
+/// of `<>&"'` or starts with the byte 0xE2 (U+2028, U+2029, bidi
+/// controls), so other bytes are passed over without decoding.
+fn replace_chars(text: &str, replacement: impl Fn(char) -> Option<&'static str>) -> String {
+    let may_replace = |byte: u8| matches!(byte, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xE2);
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    // Most runs of 16 bytes hold none of those bytes: a fixed-size chunk
+    // is checked with a few vector compares rather than byte by byte.
+    for (n, chunk) in bytes.chunks(16).enumerate() {
+        if let Ok(block) = <&[u8; 16]>::try_from(chunk)
+            && !block.iter().fold(false, |any, b| any | may_replace(*b))
+        {
+            continue;
+        }
+        for (offset, byte) in chunk.iter().enumerate() {
+            if !may_replace(*byte) {
+                continue;
+            }
+            let i = n * 16 + offset;
+            let Some(c) = text[i..].chars().next() else {
+                continue;
+            };
+            if let Some(r) = replacement(c) {
+                out.push_str(&text[last..i]);
+                out.push_str(r);
+                last = i + c.len_utf8();
+            }
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Unicode bidi embeddings, overrides and isolates: in a title or label
+/// they can make text read backwards or spill over the rest of the page.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_agrees_with_a_char_by_char_escaper_across_chunk_edges() {
+        let naive = |text: &str| -> String {
+            text.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c if is_bidi_control(c) => String::new(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        // Every placement of each special character around the 16-byte
+        // chunk edges, after ASCII or multi-byte text.
+        for pad in ["", "é", "–", "\u{2028}"] {
+            for special in ["<", "&", "'", "\u{202E}", "\u{2028}", "–"] {
+                for at in 0..40 {
+                    let text = format!("{}{pad}{special}{}", "a".repeat(at), "b".repeat(40 - at));
+                    assert_eq!(escape_html(&text), naive(&text), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn json_escaping_rewrites_only_what_can_close_or_flip_text() {
+        let json = "{\"a\":\"<b>&amp;\u{2028}x\u{202E}y\u{2066}é–z\"}";
+        assert_eq!(
+            escape_json_for_html(json),
+            "{\"a\":\"\\u003cb\\u003e\\u0026amp;\\u2028xyé–z\"}"
+        );
+    }
+}

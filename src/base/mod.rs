@@ -1,0 +1,7 @@
+//! Leaves of the pipeline: diagnostics, escaping, hashing and dates.
+//! Nothing here names anything else in the crate.
+
+pub mod date;
+pub mod diagnostic;
+pub(crate) mod escape;
+pub(crate) mod hash;

@@ -1,0 +1,700 @@
+//! The search stage: a static, sharded index of articles, their sections
+//! and troubleshooter steps, in the format of `docs/search-index.md`.
+//!
+//! Scores are precomputed at build time (BM25F per term and doc, scaled to
+//! one byte), so the client only adds numbers; typo tolerance comes from
+//! 1-deletion variants stored next to the words, so the client needs no
+//! stemmer and no full vocabulary.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::base::escape::escape_json_for_html;
+use crate::base::hash::{Fingerprint, fingerprint};
+use crate::load::site::{SearchInput, Site};
+use crate::load::tree::NodeKind;
+use crate::output::{OutputFile, Sink};
+use crate::text::link;
+use crate::text::words::{
+    Analyser, DocTerms, FastMap, Language, Vocabulary, excerpt_source, words,
+};
+
+const FIELD_WEIGHTS: [f32; 4] = [4.0, 2.5, 1.5, 1.0];
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// Very common terms keep only their best postings: they barely change
+/// rankings, and a query for them must stay small to download.
+const MAX_POSTINGS: usize = 5_000;
+const CHUNK_SIZE: usize = 40;
+/// A 2-letter shard bigger than this is split by 3-letter prefixes.
+const MAX_SHARD_BYTES: usize = 128 * 1024;
+/// Troubleshooters suggested when nothing matches.
+const SUGGESTED_TREES: usize = 12;
+/// Words this long or longer get typo variants.
+const TYPO_MIN_CHARS: usize = 5;
+
+/// One search result target.
+struct Doc<'a> {
+    title: &'a str,
+    url: String,
+    crumb: String,
+    section: Option<std::borrow::Cow<'a, str>>,
+    excerpt: std::borrow::Cow<'a, str>,
+    terms: DocTerms,
+}
+
+#[derive(Serialize)]
+struct DocMeta<'a> {
+    title: &'a str,
+    url: &'a str,
+    crumb: &'a str,
+    section: Option<&'a str>,
+    text: &'a str,
+}
+
+/// The docs of the site, in id order: article tops and sections, then
+/// troubleshooter steps (analysed here: trees are small).
+fn collect_docs<'a>(
+    site: &'a Site,
+    articles: Vec<Vec<crate::text::words::SectionTerms>>,
+    analyser: &Analyser,
+) -> Vec<Doc<'a>> {
+    use std::borrow::Cow;
+    let base_path = site.config.base_path();
+    let mut docs = Vec::new();
+    for (article, sections) in site.articles.iter().zip(articles) {
+        let url = link::article_url(&base_path, &article.slug);
+        let crumb = site
+            .config
+            .category(&article.category.value)
+            .map(|c| c.title.clone())
+            .unwrap_or_default();
+        for section in sections {
+            docs.push(Doc {
+                title: &article.title,
+                url: link::with_anchor(
+                    url.clone(),
+                    section.heading.as_ref().map(|(id, _)| id.as_str()),
+                ),
+                crumb: crumb.clone(),
+                section: section.heading.map(|(_, h)| Cow::Owned(h)),
+                excerpt: Cow::Owned(section.excerpt),
+                terms: section.terms,
+            });
+        }
+    }
+    for tree in &site.trees {
+        let crumb = format!("Troubleshooter › {}", tree.title);
+        let meta = format!("{} {}", tree.title, tree.tags.join(" "));
+        for node in &tree.nodes {
+            let url = if node.id == tree.start {
+                link::tree_url(&base_path, &tree.slug)
+            } else {
+                link::node_url(&base_path, &tree.slug, &node.id)
+            };
+            let (step_title, rendered) = match &node.kind {
+                NodeKind::Question {
+                    question, details, ..
+                } => (question.as_str(), details.as_ref()),
+                NodeKind::Outcome { title, body, .. } => (title.as_str(), Some(body)),
+            };
+            let mut body = rendered
+                .iter()
+                .flat_map(|d| &d.sections)
+                .map(|s| format!("{} {}", s.heading, s.text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            // The tree's own page is titled by the tree (its h1), with the
+            // first question and the description under it.
+            let title = if node.id == tree.start {
+                body = format!("{step_title} {} {body}", tree.description);
+                tree.title.as_str()
+            } else {
+                step_title
+            };
+            docs.push(Doc {
+                title,
+                url,
+                crumb: crumb.clone(),
+                section: None,
+                excerpt: Cow::Owned(excerpt_source(&body)),
+                // Only the tree's own page carries its title and tags: on
+                // every step they would make all steps match alike.
+                terms: analyser.analyse([
+                    title,
+                    "",
+                    if node.id == tree.start { &meta } else { "" },
+                    &body,
+                ]),
+            });
+        }
+    }
+    docs
+}
+
+/// Writes postings as the flat `[delta, impact, delta, impact, …]` list.
+fn flat_pairs<S: serde::Serializer>(
+    terms: &BTreeMap<&str, &[(u32, u32)]>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    struct Flat<'a>(&'a [(u32, u32)]);
+    impl Serialize for Flat<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().flat_map(|(d, i)| [*d, *i]))
+        }
+    }
+    let mut map = s.serialize_map(Some(terms.len()))?;
+    for (k, v) in terms {
+        map.serialize_entry(k, &Flat(v))?;
+    }
+    map.end()
+}
+
+/// Everything in one shard, by key, borrowed from the dictionary.
+#[derive(Default, Serialize)]
+struct Shard<'a> {
+    words: BTreeMap<&'a str, &'a str>,
+    #[serde(serialize_with = "flat_pairs")]
+    terms: BTreeMap<&'a str, &'a [(u32, u32)]>,
+    typos: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Shard<'a> {
+    fn add(&mut self, key: &'a str, item: &Item<'a>, postings: &'a [Vec<(u32, u32)>]) {
+        match item {
+            Item::Stem(stem) => {
+                self.words.insert(key, stem);
+            }
+            Item::Postings(id) => {
+                self.terms.insert(key, &postings[*id as usize]);
+            }
+            // Items come sorted, so each list is sorted and deduplicated.
+            Item::Typo(surface) => self.typos.entry(key).or_default().push(surface),
+        }
+    }
+}
+
+/// Builds every file of the search index and hands each to `sink`.
+///
+/// A pure function of its inputs: the same site and terms give the same
+/// files, byte for byte, and only words of the docs indexed here (never
+/// of drafts left out of the site) reach the index.
+pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Result<usize> {
+    let SearchInput { analyser, articles } = input;
+    let docs = collect_docs(site, articles, &analyser);
+    let vocabulary = analyser.into_vocabulary();
+    let mut count = 0;
+    let chunk_hash = write_chunks(&docs, sink, &mut count)?;
+    let doc_count = docs.len();
+    let stems = Stems::of(&docs, &vocabulary, &Language::new(&site.config.language));
+    let mut postings: Vec<Vec<(u32, [u8; 4])>> = vec![Vec::new(); stems.stems.len()];
+    let mut lengths = Vec::with_capacity(doc_count);
+    let mut merged: Vec<(u32, [u8; 4])> = Vec::new();
+    for (doc, d) in docs.into_iter().enumerate() {
+        // Surface words of one stem ("connect", "connected") add up.
+        merged.clear();
+        merged.extend(
+            d.terms
+                .terms
+                .iter()
+                .map(|(w, tf)| (stems.of_word[*w as usize], *tf)),
+        );
+        merged.sort_unstable_by_key(|(stem, _)| *stem);
+        merged.dedup_by(|next, kept| {
+            if next.0 != kept.0 {
+                return false;
+            }
+            for f in 0..4 {
+                kept.1[f] = kept.1[f].saturating_add(next.1[f]);
+            }
+            true
+        });
+        for (stem, tf) in &merged {
+            postings[*stem as usize].push((doc as u32, *tf));
+        }
+        lengths.push(d.terms.lengths);
+    }
+    let postings = score(postings, &lengths);
+
+    // Every key once per thing it holds, sorted: typo variants, surface
+    // words, stems. Keys borrow from the vocabulary where they can.
+    use std::borrow::Cow;
+    let mut items: Vec<(Cow<str>, Item)> = Vec::new();
+    for (word, stem_id) in stems.used_words(&vocabulary) {
+        let stem = stems.stems[stem_id as usize].as_str();
+        if word.chars().count() >= TYPO_MIN_CHARS {
+            items.extend(
+                deletions(word)
+                    .into_iter()
+                    .map(|variant| (Cow::Owned(variant), Item::Typo(word))),
+            );
+            items.push((Cow::Borrowed(word), Item::Typo(word)));
+        }
+        if word != stem {
+            items.push((Cow::Borrowed(word), Item::Stem(stem)));
+        }
+    }
+    for (id, stem) in stems.stems.iter().enumerate() {
+        if !postings[id].is_empty() {
+            items.push((Cow::Borrowed(stem.as_str()), Item::Postings(id as u32)));
+        }
+    }
+    items.par_sort_unstable();
+    items.dedup();
+    let language = Language::new(&site.config.language);
+    let shard_names = std::sync::Mutex::new(BTreeMap::new());
+    let keys: Vec<&str> = items.iter().map(|(k, _)| k.as_ref()).collect();
+    let sizes: Vec<usize> = items
+        .par_iter()
+        .map(|(k, item)| item.size(k, &postings))
+        .collect();
+    shard(&keys, &sizes)
+        .into_par_iter()
+        .try_for_each(|(key, members)| {
+            let mut shard = Shard::default();
+            for i in members {
+                let (k, item) = &items[i];
+                shard.add(k, item, &postings);
+            }
+            let json = escape_json_for_html(&serde_json::to_string(&shard)?);
+            let name = format!(
+                "shard-{}.{}.json",
+                file_key(&key),
+                fingerprint(json.as_bytes())
+            );
+            sink(OutputFile::new(format!("{}{name}", link::SEARCH_DIR), json))?;
+            shard_names
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a search thread panicked"))?
+                .insert(key, name);
+            anyhow::Ok(())
+        })?;
+    let shard_names = shard_names
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a search thread panicked"))?;
+    count += shard_names.len();
+    let base_path = site.config.base_path();
+    let synonyms: Vec<Vec<Vec<String>>> = site
+        .config
+        .search
+        .synonyms
+        .iter()
+        .map(|group| group.iter().map(|alt| words(alt)).collect())
+        .collect();
+    let manifest = serde_json::json!({
+        "version": 1,
+        "language": site.config.language,
+        "docs": doc_count,
+        "shards": shard_names,
+        "chunk_size": CHUNK_SIZE,
+        "chunks": { "count": doc_count.div_ceil(CHUNK_SIZE), "hash": chunk_hash },
+        "stopwords": language.stopwords,
+        "synonyms": synonyms,
+        "trees": site.trees.iter().take(SUGGESTED_TREES).map(|t| serde_json::json!({
+            "title": t.title,
+            "url": link::tree_url(&base_path, &t.slug),
+        })).collect::<Vec<_>>(),
+    });
+    let manifest = escape_json_for_html(&manifest.to_string());
+    sink(OutputFile::new(
+        format!("{}manifest.json", link::SEARCH_DIR),
+        manifest,
+    ))?;
+    Ok(count + 1)
+}
+
+/// The stems of the words the docs use, numbered in order of first use.
+struct Stems {
+    /// Word id → stem id; `u32::MAX` for words no doc uses.
+    of_word: Vec<u32>,
+    stems: Vec<String>,
+}
+
+impl Stems {
+    fn of(docs: &[Doc], vocabulary: &Vocabulary, language: &Language) -> Stems {
+        let mut used = vec![false; vocabulary.len()];
+        for d in docs {
+            for (word, _) in &d.terms.terms {
+                used[*word as usize] = true;
+            }
+        }
+        // Stemming is the costly part: once per word, in parallel.
+        let stemmed: Vec<Option<String>> = used
+            .par_iter()
+            .enumerate()
+            .map(|(id, used)| used.then(|| language.stem(vocabulary.word(id as u32))))
+            .collect();
+        let mut ids: FastMap<&str, u32> = FastMap::default();
+        let mut stems = Vec::new();
+        let of_word = stemmed
+            .iter()
+            .map(|stem| match stem {
+                None => u32::MAX,
+                Some(stem) => *ids.entry(stem.as_str()).or_insert_with(|| {
+                    stems.push(stem.clone());
+                    stems.len() as u32 - 1
+                }),
+            })
+            .collect();
+        Stems { of_word, stems }
+    }
+
+    /// Every word some doc uses, with its stem id.
+    fn used_words<'v>(
+        &'v self,
+        vocabulary: &'v Vocabulary,
+    ) -> impl Iterator<Item = (&'v str, u32)> {
+        self.of_word
+            .iter()
+            .enumerate()
+            .filter(|(_, stem)| **stem != u32::MAX)
+            .map(|(word, stem)| (vocabulary.word(word as u32), *stem))
+    }
+}
+
+/// Writes the doc metadata chunks, named `docs-<n>.<hash>.json` with one
+/// hash of all of them (the manifest then needs no list); returns it.
+/// The hash is of the fields, not the JSON, so each chunk is serialized
+/// once, when written, rather than held or serialized twice.
+fn write_chunks(docs: &[Doc], sink: &Sink, count: &mut usize) -> anyhow::Result<String> {
+    let mut hasher = Fingerprint::default();
+    hasher.write(b"docs v1");
+    for d in docs {
+        for field in [
+            d.title,
+            &d.url,
+            &d.crumb,
+            d.section.as_deref().unwrap_or("\0"),
+            &d.excerpt,
+        ] {
+            hasher.write(field.as_bytes());
+        }
+    }
+    let hash = hasher.finish_hex();
+    docs.par_chunks(CHUNK_SIZE)
+        .enumerate()
+        .try_for_each(|(n, chunk)| {
+            let metas: Vec<DocMeta> = chunk
+                .iter()
+                .map(|d| DocMeta {
+                    title: d.title,
+                    url: &d.url,
+                    crumb: &d.crumb,
+                    section: d.section.as_deref(),
+                    text: &d.excerpt,
+                })
+                .collect();
+            // Same escaping as tree.json: no bidi controls reach the results.
+            let json = escape_json_for_html(&serde_json::to_string(&metas)?);
+            sink(OutputFile::new(
+                format!("{}docs-{n}.{hash}.json", link::SEARCH_DIR),
+                json,
+            ))
+        })?;
+    *count += docs.len().div_ceil(CHUNK_SIZE);
+    Ok(hash)
+}
+
+/// One thing a key of the index holds; a key may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Item<'a> {
+    /// The key is a surface word of this stem.
+    Stem(&'a str),
+    /// The key is a stem; its postings, by stem id.
+    Postings(u32),
+    /// The key is one deletion away from (or is) this surface word.
+    Typo(&'a str),
+}
+
+impl Item<'_> {
+    /// Roughly the bytes this item adds to its shard's JSON.
+    fn size(&self, key: &str, postings: &[Vec<(u32, u32)>]) -> usize {
+        // Generous on keys: a key may appear in all three maps.
+        key.len() * 3
+            + match self {
+                Item::Stem(stem) => stem.len(),
+                Item::Postings(id) => postings[*id as usize].len() * 8,
+                Item::Typo(surface) => surface.len() + 3,
+            }
+    }
+}
+
+/// BM25F impacts per stem id: (doc-id delta, impact) pairs. Raw scores
+/// are kept in place of the term frequencies (same size, no new buffer)
+/// until the maximum that scales them to 1-255 is known.
+fn score(postings: Vec<Vec<(u32, [u8; 4])>>, lengths: &[[u32; 4]]) -> Vec<Vec<(u32, u32)>> {
+    let n = lengths.len().max(1) as f32;
+    let mut average = [0f32; 4];
+    for l in lengths {
+        for f in 0..4 {
+            average[f] += l[f] as f32;
+        }
+    }
+    for value in &mut average {
+        *value = (*value / n).max(1.0);
+    }
+    let bm25 = |idf: f32, doc: u32, tf: &[u8; 4]| {
+        let l = lengths[doc as usize];
+        let weighted: f32 = (0..4)
+            .map(|f| {
+                FIELD_WEIGHTS[f] * f32::from(tf[f])
+                    / (1.0 - B + B * l[f] as f32 / average[f]).max(0.1)
+            })
+            .sum();
+        idf * weighted * (K1 + 1.0) / (weighted + K1)
+    };
+    let (raw, maxima): (Vec<Vec<(u32, u32)>>, Vec<f32>) = postings
+        .into_par_iter()
+        .map(|list| {
+            let df = list.len() as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let mut best = f32::MIN_POSITIVE;
+            let raw = list
+                .into_iter()
+                .map(|(d, tf)| {
+                    let score = bm25(idf, d, &tf);
+                    best = best.max(score);
+                    (d, score.to_bits())
+                })
+                .collect();
+            (raw, best)
+        })
+        .unzip();
+    let max = maxima.into_iter().fold(f32::MIN_POSITIVE, f32::max);
+    raw.into_par_iter()
+        .map(|mut scored| {
+            for pair in &mut scored {
+                let impact = f32::from_bits(pair.1) / max * 255.0;
+                pair.1 = (impact.round() as u32).clamp(1, 255);
+            }
+            if scored.len() > MAX_POSTINGS {
+                scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                scored.truncate(MAX_POSTINGS);
+                scored.sort_by_key(|(d, _)| *d);
+                scored.shrink_to_fit();
+            }
+            let mut last = 0;
+            for pair in &mut scored {
+                let doc = pair.0;
+                pair.0 = doc - last;
+                last = doc;
+            }
+            scored
+        })
+        .collect()
+}
+
+/// Every way to delete one character from `word`.
+fn deletions(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out: Vec<String> = (0..chars.len())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn prefix(key: &str, len: usize) -> String {
+    key.chars().take(len).collect()
+}
+
+/// Groups keys into shards by prefix: 1 letter, and where a group is too
+/// big, its big sub-groups (one letter longer) become shards of their own,
+/// recursively, so small groups share a file and no file grows too big. A key belongs to the shard of its longest shard-key prefix.
+/// Returns each shard's key and the indices of its members in `keys`,
+/// which must be sorted; `sizes` are the members' estimated bytes.
+fn shard(keys: &[&str], sizes: &[usize]) -> Vec<(String, Vec<usize>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < keys.len() {
+        let p = prefix(keys[start], 1);
+        let end = start
+            + keys[start..]
+                .iter()
+                .take_while(|k| prefix(k, 1) == p)
+                .count();
+        split(keys, sizes, (start..end).collect(), p, 1, &mut out);
+        start = end;
+    }
+    out
+}
+
+/// Splits the group `members` (all starting with `key`) into shards.
+fn split(
+    keys: &[&str],
+    sizes: &[usize],
+    members: Vec<usize>,
+    key: String,
+    len: usize,
+    out: &mut Vec<(String, Vec<usize>)>,
+) {
+    let size: usize = members.iter().map(|i| sizes[*i]).sum();
+    if size <= MAX_SHARD_BYTES || len >= 12 {
+        out.push((key, members));
+        return;
+    }
+    let mut stay = Vec::new();
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for i in members {
+        let k = keys[i];
+        if k.chars().count() > len {
+            groups.entry(prefix(k, len + 1)).or_default().push(i);
+        } else {
+            stay.push(i);
+        }
+    }
+    for (sub, group) in groups {
+        let sub_size: usize = group.iter().map(|i| sizes[*i]).sum();
+        if sub_size > MAX_SHARD_BYTES / 4 {
+            split(keys, sizes, group, sub, len + 1, out);
+        } else {
+            stay.extend(group);
+        }
+    }
+    // Members stay in key order, so shard maps are built from sorted input.
+    stay.sort_unstable();
+    out.push((key, stay));
+}
+
+/// A file-name-safe form of a shard key (keys may hold any letter).
+fn file_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_string()
+            } else {
+                format!("_{:x}", c as u32)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletion_variants() {
+        assert_eq!(deletions("sync"), ["snc", "syc", "syn", "ync"]);
+        assert_eq!(deletions("aab"), ["aa", "ab"]);
+    }
+
+    #[test]
+    fn postings_are_delta_encoded_with_title_weighted_higher() {
+        let analyser = Analyser::new("en");
+        let docs = [
+            analyser.analyse(["Other", "", "", "nothing here"]),
+            analyser.analyse(["Sync problems", "", "", "text"]),
+            analyser.analyse(["Other", "", "", "syncing problems in the body"]),
+        ];
+        let vocabulary = analyser.into_vocabulary();
+        let en = Language::new("en");
+        let mut postings = vec![Vec::new()];
+        for (doc, d) in docs.iter().enumerate() {
+            for (word, tf) in &d.terms {
+                if en.stem(vocabulary.word(*word)) == "sync" {
+                    postings[0].push((doc as u32, *tf));
+                }
+            }
+        }
+        let lengths: Vec<[u32; 4]> = docs.iter().map(|d| d.lengths).collect();
+        let sync = &score(postings, &lengths)[0];
+        assert_eq!(sync.len(), 2);
+        assert_eq!((sync[0].0, sync[1].0), (1, 1), "doc ids 1 and 2 as deltas");
+        assert!(sync[0].1 > sync[1].1, "a title match outranks a body match");
+    }
+
+    #[test]
+    fn big_groups_split_into_longer_prefixes() {
+        let postings = vec![vec![(1, 200), (1, 100)], vec![(1, 1)]];
+        let mut keys: Vec<String> = (0..8000)
+            .map(|i| format!("co{}{i}", if i % 2 == 0 { "n" } else { "x" }))
+            .collect();
+        keys.push("co".to_string());
+        keys.sort();
+        let items: Vec<(&str, Item)> = keys
+            .iter()
+            .map(|k| (k.as_str(), Item::Postings(u32::from(k == "co"))))
+            .collect();
+        let key_list: Vec<&str> = items.iter().map(|(k, _)| *k).collect();
+        let sizes: Vec<usize> = items.iter().map(|(k, i)| i.size(k, &postings)).collect();
+        let shards: BTreeMap<String, Shard> = shard(&key_list, &sizes)
+            .into_iter()
+            .map(|(key, members)| {
+                let mut s = Shard::default();
+                for i in members {
+                    s.add(items[i].0, &items[i].1, &postings);
+                }
+                (key, s)
+            })
+            .collect();
+        assert!(
+            shards.contains_key("co") && shards.contains_key("con") && shards.contains_key("cox")
+        );
+        assert!(shards["co"].terms.contains_key("co"));
+        for (key, s) in &shards {
+            assert!(s.terms.keys().all(|k| k.starts_with(key.as_str())));
+            assert!(
+                serde_json::to_string(s).map_or(0, |j| j.len()) < MAX_SHARD_BYTES * 2,
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn shard_keys_are_file_safe() {
+        assert_eq!(file_key("co"), "co");
+        assert_eq!(file_key("ça"), "_e7a");
+    }
+
+    /// A small site loaded from memory, with what loading hands search.
+    fn loaded() -> (Site, SearchInput) {
+        let files: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> = [
+            ("site.yaml", "title: T\nbase_url: https://example.com/\ncategories:\n  - id: a\n    title: A\n    description: D\n"),
+            ("content/articles/a/one.md", "---\ntitle: Syncing chats\ndescription: When chats stop.\n---\n## Connected devices\n\nReconnect the phone.\n"),
+            ("content/articles/a/two.md", "---\ntitle: Billing\ndescription: Credit lines.\n---\nPayment methods and invoices.\n"),
+            ("content/trees/t.yaml", "title: Fix it\ndescription: Steps.\ncategory: a\nnodes:\n  q:\n    question: Is the phone connected?\n    answers:\n      - label: Yes\n        next: done\n  done:\n    title: Done\n    outcome: fix\n    body: Reconnected.\n"),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p.into(), t.as_bytes().to_vec()))
+        .collect();
+        let loaded = crate::load::site::load_in_memory(&files, &Default::default());
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        (
+            loaded.site.expect("a site"),
+            loaded.search.expect("search input"),
+        )
+    }
+
+    #[test]
+    fn the_index_is_a_pure_function_of_its_inputs() {
+        // Regression: the index took the terms out of the loaded site, so
+        // a second index of the same site came out empty.
+        let (site, input) = loaded();
+        let first =
+            crate::output::collect(|sink| index(&site, input.clone(), sink)).expect("first index");
+        let second =
+            crate::output::collect(|sink| index(&site, input, sink)).expect("second index");
+        assert!(first.len() > 2);
+        assert_eq!(first, second);
+        let all: String = first
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .collect();
+        assert!(
+            all.contains("\"reconnect\""),
+            "tree and article words are in it"
+        );
+    }
+}

@@ -1,0 +1,448 @@
+//! Search text analysis: folding, word splitting, stemming and stop
+//! words, and the per-doc term counts loading hands to the search stage.
+//! Writes nothing; the index builder in `search/` consumes its output.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization as _;
+use unicode_normalization::char::is_combining_mark;
+use unicode_segmentation::UnicodeSegmentation as _;
+
+use crate::text::markdown::Section;
+
+/// Characters of a doc's text kept for its result excerpt.
+const EXCERPT_CHARS: usize = 200;
+
+const ENGLISH_STOPWORDS: &[&str] = &[
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "each", "few", "for", "from", "further", "had", "has", "have",
+    "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of",
+    "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she",
+    "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then",
+    "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up",
+    "versus", "very", "vs", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+    "whom", "why", "will", "with", "would", "you", "your", "yours",
+];
+
+/// Folds diacritics, lowercases and splits into words (UAX #29).
+pub(crate) fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let folded = fold(text);
+    split_words(&folded, text.is_ascii(), |w| out.push(w.to_string()));
+    out
+}
+
+/// Lowercases and folds diacritics: the text that words are cut from.
+pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Splits folded text into words; `ascii` says the original text was
+/// ASCII (most help text is), which a byte scanner handles alike.
+pub(crate) fn split_words<'t>(folded: &'t str, ascii: bool, mut f: impl FnMut(&'t str)) {
+    if ascii {
+        ascii_words(folded, f);
+    } else {
+        for word in folded.unicode_words() {
+            f(word);
+        }
+    }
+}
+
+/// UAX #29 word boundaries restricted to ASCII: letters and digits join,
+/// `_` joins anything, `'`, `.` and `:` join two letters, `,`, `;`, `.`
+/// and `'` join two digits. Words without a letter or digit are dropped.
+fn ascii_words<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    let b = text.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !is_word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() {
+            if is_word(b[i]) {
+                i += 1;
+            } else if i + 1 < b.len() && i > start {
+                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+                let letters = prev.is_ascii_alphabetic()
+                    && next.is_ascii_alphabetic()
+                    && matches!(mid, b'\'' | b'.' | b':');
+                let digits = prev.is_ascii_digit()
+                    && next.is_ascii_digit()
+                    && matches!(mid, b',' | b';' | b'.' | b'\'');
+                if letters || digits {
+                    i += 2;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let word = &text[start..i];
+        if word.bytes().any(|c| c.is_ascii_alphanumeric()) {
+            f(word);
+        }
+    }
+}
+
+/// Language-specific parts: stemmer and stop words.
+pub(crate) struct Language {
+    code: String,
+    stemmer: Option<rust_stemmers::Stemmer>,
+    pub stopwords: &'static [&'static str],
+    /// The same words, for a check per token that does not compare strings.
+    stopword_set: std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<FxHasher>>,
+}
+
+impl Language {
+    pub fn new(code: &str) -> Language {
+        use rust_stemmers::Algorithm as A;
+        let primary = code.split(['-', '_']).next().unwrap_or("").to_lowercase();
+        let algorithm = match primary.as_str() {
+            "en" => Some(A::English),
+            "de" => Some(A::German),
+            "fr" => Some(A::French),
+            "es" => Some(A::Spanish),
+            "it" => Some(A::Italian),
+            "pt" => Some(A::Portuguese),
+            "nl" => Some(A::Dutch),
+            "sv" => Some(A::Swedish),
+            "no" | "nb" => Some(A::Norwegian),
+            "da" => Some(A::Danish),
+            "fi" => Some(A::Finnish),
+            "ru" => Some(A::Russian),
+            "ro" => Some(A::Romanian),
+            "hu" => Some(A::Hungarian),
+            "tr" => Some(A::Turkish),
+            _ => None,
+        };
+        let stopwords: &'static [&'static str] = if primary == "en" {
+            ENGLISH_STOPWORDS
+        } else {
+            &[]
+        };
+        Language {
+            code: code.to_string(),
+            stemmer: algorithm.map(rust_stemmers::Stemmer::create),
+            stopwords,
+            stopword_set: stopwords.iter().copied().collect(),
+        }
+    }
+
+    pub fn stem(&self, word: &str) -> String {
+        match &self.stemmer {
+            Some(s) => s.stem(word).into_owned(),
+            None => word.to_string(),
+        }
+    }
+
+    pub fn is_stopword(&self, word: &str) -> bool {
+        // No English stop word is longer than 8 bytes.
+        word.len() <= 8 && self.stopword_set.contains(word)
+    }
+}
+
+/// Term counts of one search doc: (surface word id, frequency per field)
+/// and field lengths. Fields: title, heading, description and tags, body.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct DocTerms {
+    pub terms: Vec<(u32, [u8; 4])>,
+    pub lengths: [u32; 4],
+}
+
+/// A section of an article as search needs it: no full text, only its
+/// terms and the start of its text for excerpts.
+#[derive(Debug, Clone)]
+pub(crate) struct SectionTerms {
+    /// Heading id and text; `None` for the article's top.
+    pub heading: Option<(String, String)>,
+    pub excerpt: String,
+    pub terms: DocTerms,
+}
+
+/// Surface words with ids, shared by the parallel loaders. Only grows: a
+/// word no doc uses any more is simply never looked up by the index.
+#[derive(Default, Clone)]
+pub(crate) struct Vocabulary {
+    ids: FastMap<String, u32>,
+    words: Vec<String>,
+}
+
+impl Vocabulary {
+    /// The word with this id.
+    pub fn word(&self, id: u32) -> &str {
+        &self.words[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.ids.get(word) {
+            return *id; // another loader added it meanwhile
+        }
+        let id = self.words.len() as u32;
+        self.words.push(word.to_string());
+        self.ids.insert(word.to_string(), id);
+        id
+    }
+}
+
+/// Analyses text into [`DocTerms`] while content loads, so the build never
+/// holds the plain text of the whole site at once.
+pub(crate) struct Analyser {
+    pub language: Language,
+    vocabulary: std::sync::RwLock<Vocabulary>,
+}
+
+impl Clone for Analyser {
+    fn clone(&self) -> Analyser {
+        Analyser {
+            language: Language::new(&self.language.code),
+            vocabulary: std::sync::RwLock::new(self.vocabulary()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Analyser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Analyser")
+    }
+}
+
+impl Analyser {
+    pub fn new(language: &str) -> Analyser {
+        Analyser {
+            language: Language::new(language),
+            vocabulary: Default::default(),
+        }
+    }
+
+    /// A copy of the words seen so far.
+    pub fn vocabulary(&self) -> Vocabulary {
+        self.vocabulary
+            .read()
+            .map(|v| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Gives up the words seen so far.
+    pub fn into_vocabulary(self) -> Vocabulary {
+        self.vocabulary.into_inner().unwrap_or_default()
+    }
+
+    /// Counts the words of each field; `fields` are title, heading,
+    /// description and tags, body.
+    pub fn analyse(&self, fields: [&str; 4]) -> DocTerms {
+        let folded = fields.map(|text| (fold(text), text.is_ascii()));
+        // Words borrow from the folded text: no allocation per word.
+        let mut counts: FastMap<&str, [u32; 4]> =
+            FastMap::with_capacity_and_hasher(128, Default::default());
+        let mut lengths = [0u32; 4];
+        for (field, (text, ascii)) in folded.iter().enumerate() {
+            split_words(text, *ascii, |word| {
+                counts.entry(word).or_default()[field] += 1;
+                lengths[field] += 1;
+            });
+        }
+        // Stop words are dropped once per distinct word, not per word.
+        counts.retain(|word, tf| {
+            let stop = self.language.is_stopword(word);
+            if stop {
+                for f in 0..4 {
+                    lengths[f] -= tf[f];
+                }
+            }
+            !stop
+        });
+        // Frequencies saturate at 255: BM25 flattens long before.
+        let saturate = |tf: [u32; 4]| tf.map(|n| n.min(255) as u8);
+        let mut terms: Vec<(u32, [u8; 4])> = Vec::with_capacity(counts.len());
+        let mut unknown: Vec<(&str, [u8; 4])> = Vec::new();
+        // Known words need only a shared lock, so loaders rarely wait:
+        // new words are rare once a few docs are in.
+        {
+            let Ok(vocabulary) = self.vocabulary.read() else {
+                return DocTerms::default();
+            };
+            for (word, tf) in counts {
+                match vocabulary.ids.get(word) {
+                    Some(id) => terms.push((*id, saturate(tf))),
+                    None => unknown.push((word, saturate(tf))),
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            let Ok(mut vocabulary) = self.vocabulary.write() else {
+                return DocTerms::default();
+            };
+            for (word, tf) in unknown {
+                terms.push((vocabulary.intern(word), tf));
+            }
+        }
+        terms.sort_unstable_by_key(|(id, _)| *id);
+        DocTerms { terms, lengths }
+    }
+
+    /// The search sections of an article, from its rendered sections.
+    pub fn article_sections(
+        &self,
+        title: &str,
+        description: &str,
+        tags: &[String],
+        sections: &[Section],
+    ) -> Vec<SectionTerms> {
+        sections
+            .iter()
+            .map(|section| match &section.id {
+                None => {
+                    let meta = format!("{description} {}", tags.join(" "));
+                    let text = if section.text.trim().is_empty() {
+                        description
+                    } else {
+                        section.text.as_str()
+                    };
+                    SectionTerms {
+                        heading: None,
+                        excerpt: excerpt_source(text),
+                        terms: self.analyse([title, "", &meta, &section.text]),
+                    }
+                }
+                Some(id) => SectionTerms {
+                    heading: Some((id.clone(), section.heading.clone())),
+                    excerpt: excerpt_source(&section.text),
+                    terms: self.analyse(["", &section.heading, "", &section.text]),
+                },
+            })
+            .collect()
+    }
+}
+
+/// The start of a doc's text, cut at a word boundary.
+pub(crate) fn excerpt_source(text: &str) -> String {
+    // Only the start is kept: stop reading once it is long enough.
+    let mut out = String::with_capacity(EXCERPT_CHARS + 8);
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if chars + len + 1 > EXCERPT_CHARS {
+            if out.is_empty() {
+                out.extend(word.chars().take(EXCERPT_CHARS));
+            }
+            out.push('…');
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += len;
+    }
+    out
+}
+
+/// A fast hasher for the index's word maps (FxHash's multiply-rotate):
+/// SipHash's protection against crafted keys is not needed for a build's
+/// own content, and hashing every word of a site shows up in profiles.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_fold_diacritics_and_case() {
+        assert_eq!(
+            words("Coëxistence: WABA's sync, déjà-vu!"),
+            ["coexistence", "waba's", "sync", "deja", "vu"]
+        );
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_unicode_segmentation() {
+        let samples = [
+            "Don't re-enable it: e.g. the WABA's 1,000.5 msgs; a:b _x_ co-ex... (see example.com) 3.14 x'",
+            "it's 2026-11-20, okay? v1.2 a_b __ '' -- x.y.z",
+        ];
+        for text in samples {
+            let mut fast = Vec::new();
+            ascii_words(&text.to_ascii_lowercase(), |w| fast.push(w.to_string()));
+            let slow: Vec<String> = text
+                .to_lowercase()
+                .unicode_words()
+                .map(str::to_string)
+                .collect();
+            assert_eq!(fast, slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn stems_and_stopwords() {
+        let en = Language::new("en-GB");
+        assert_eq!(en.stem("syncing"), "sync");
+        assert!(en.is_stopword("the"));
+        assert!(!Language::new("xx").is_stopword("the"));
+        assert!(
+            ENGLISH_STOPWORDS.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
+    }
+
+    #[test]
+    fn vocabulary_ids_are_surface_words() {
+        let analyser = Analyser::new("en");
+        let a = analyser.analyse(["Sync problems", "", "", "syncing"]);
+        let b = analyser.analyse(["", "", "", "sync"]);
+        let vocabulary = analyser.into_vocabulary();
+        let mut words: Vec<&str> = a.terms.iter().map(|(id, _)| vocabulary.word(*id)).collect();
+        words.sort();
+        assert_eq!(words, ["problems", "sync", "syncing"]);
+        assert_eq!(a.lengths, [2, 0, 0, 1]);
+        assert_eq!(vocabulary.word(b.terms[0].0), "sync");
+        assert_eq!(vocabulary.len(), 3);
+    }
+}
