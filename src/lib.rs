@@ -148,12 +148,15 @@ pub(crate) fn render_site(
     sink: &Sink,
 ) -> anyhow::Result<usize> {
     let renderer = render::Renderer::new(site, theme)?;
-    // The index is the longest job: it runs beside all the pages.
-    let (pages, index) = rayon::join(
-        || renderer.render_all(sink),
-        || search::index(site, search, sink),
-    );
-    Ok(pages? + index?)
+    // The index is the longest job: it runs first, beside all the pages.
+    let search = std::sync::Mutex::new(Some(search));
+    renderer.render_all(sink, &|| {
+        let input = search
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
+            .take();
+        input.map_or(Ok(0), |input| search::index(site, input, sink))
+    })
 }
 
 /// Validates and lints what was loaded; the site is `None` on errors.

@@ -926,3 +926,256 @@ pub fn exit_name(next: &Next) -> String {
         Next::Exit(Target::ArticleFile { path, .. }) => path.display().to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            base_path: "/".into(),
+            raw_html: false,
+        }
+    }
+
+    fn load_text(text: &str) -> (Option<Tree>, Vec<Diagnostic>) {
+        load(Path::new("content/trees/t.yaml"), text, &settings())
+    }
+
+    const GOOD: &str = "\
+title: Connection fails
+description: Find out why.
+category: basics
+tags: [coex]
+updated: 2026-11-20
+nodes:
+  first:
+    question: Which error?
+    details: Look at the **pop-up**.
+    answers:
+      - label: \"Linked elsewhere\"
+        next: unlink
+      - label: Payment
+        next: &pay pay
+      - label: Read more
+        next: article:limits#why
+  unlink:
+    title: Unlink it
+    outcome: fix
+    body: Remove the number.
+    related: [limits]
+  pay:
+    question: Can you remove it?
+    answers:
+      - label: Yes
+        next: unlink
+      - label: No
+        next: tree:other#start
+tests:
+  - answers: [Payment, Yes]
+    reaches: unlink
+";
+
+    fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
+        diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn loads_nodes_answers_exits_and_positions() {
+        let (tree, diagnostics) = load_text(GOOD);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let tree = tree.expect("loads");
+        assert_eq!(tree.slug, "t");
+        assert_eq!(tree.start, "first", "start defaults to the first node");
+        assert_eq!(
+            tree.node_ids().collect::<Vec<_>>(),
+            ["first", "unlink", "pay"]
+        );
+        assert_eq!(tree.category.value, "basics");
+        assert_eq!(tree.category.pos.line, 3);
+        let Some(NodeKind::Question {
+            answers, details, ..
+        }) = tree.node("first").map(|n| &n.kind)
+        else {
+            panic!("first is a question");
+        };
+        assert!(
+            details
+                .as_ref()
+                .is_some_and(|d| d.html.contains("<strong>pop-up</strong>"))
+        );
+        assert_eq!(answers[0].label, "Linked elsewhere");
+        assert_eq!(answers[0].next, Next::Node("unlink".into()));
+        assert_eq!(
+            (answers[0].label_pos.line, answers[0].next_pos.line),
+            (11, 12)
+        );
+        assert_eq!(answers[1].next, Next::Node("pay".into()), "anchors work");
+        assert_eq!(exit_name(&answers[2].next), "article:limits#why");
+        let Some(NodeKind::Outcome {
+            outcome, related, ..
+        }) = tree.node("unlink").map(|n| &n.kind)
+        else {
+            panic!("unlink is an outcome");
+        };
+        assert_eq!(*outcome, OutcomeKind::Fix);
+        assert_eq!(related[0].value, "limits");
+        assert_eq!(tree.node("first").map(|n| n.pos.line), Some(7));
+    }
+
+    #[test]
+    fn stats_count_every_path_to_an_outcome_or_exit() {
+        let (tree, _) = load_text(GOOD);
+        let stats = tree.expect("loads").stats();
+        // first→unlink, first→pay→unlink, first→pay→other tree, first→article.
+        assert_eq!(
+            stats,
+            TreeStats {
+                nodes: 3,
+                outcomes: 1,
+                paths: 4,
+                longest: 2
+            }
+        );
+    }
+
+    #[test]
+    fn scenarios_walk_answers_by_label() {
+        let (tree, _) = load_text(GOOD);
+        let tree = tree.expect("loads");
+        let walk = |answers: &[&str], reaches: &str| {
+            run_scenario(
+                &tree,
+                &Scenario {
+                    answers: answers.iter().map(|a| a.to_string()).collect(),
+                    reaches: reaches.into(),
+                    pos: Pos::default(),
+                },
+            )
+        };
+        assert_eq!(walk(&["Payment", "Yes"], "unlink"), Ok(()));
+        assert_eq!(walk(&["Payment", "No"], "tree:other#start"), Ok(()));
+        let wrong = walk(&["Payment", "Yess"], "unlink").expect_err("no such answer");
+        assert!(wrong.contains("did you mean `Yes`?"), "{wrong}");
+        let early = walk(&["Read more", "Yes"], "unlink").expect_err("left the tree");
+        assert!(early.contains("leaves the tree early"), "{early}");
+        let short = walk(&["Payment"], "unlink").expect_err("stops at a question");
+        assert!(
+            short.contains("should reach `unlink` but reaches `pay`"),
+            "{short}"
+        );
+    }
+
+    #[test]
+    fn structure_errors_are_all_reported_with_positions() {
+        let text = "\
+title: T
+description: D
+nodes:
+  q:
+    question: Q?
+    anwsers: []
+  a:
+    question: A?
+    answers:
+      - label: Same
+        next: b
+      - label: Same
+        next: nowhere
+  b:
+    title: B
+    outcome: fixed
+    body: x
+";
+        let (_, diagnostics) = load_text(text);
+        let found = codes(&diagnostics);
+        for code in [
+            "E-TREE-FIELD",
+            "E-TREE-DUPLICATE-LABEL",
+            "E-TREE-OUTCOME",
+            "E-TREE-TARGET",
+        ] {
+            assert!(found.contains(&code), "{code} missing from {found:?}");
+        }
+        let typo = diagnostics
+            .iter()
+            .find(|d| d.code == "E-TREE-FIELD")
+            .expect("unknown field");
+        assert_eq!((typo.pos.line, typo.pos.column), (6, 5));
+        assert!(typo.help.as_deref().is_some_and(|h| h.contains("answers")));
+    }
+
+    #[test]
+    fn unreachable_nodes_and_loops_without_an_exit_are_errors() {
+        let text = "\
+title: T
+description: D
+nodes:
+  start:
+    question: Go?
+    answers:
+      - label: Loop
+        next: spin
+      - label: Done
+        next: end
+  spin:
+    question: Again?
+    answers:
+      - label: Again
+        next: spin
+  end:
+    title: End
+    outcome: fix
+    body: ok
+  orphan:
+    title: Orphan
+    outcome: fix
+    body: never reached
+";
+        let (_, diagnostics) = load_text(text);
+        let found = codes(&diagnostics);
+        assert!(found.contains(&"E-TREE-UNREACHABLE"), "{found:?}");
+        assert!(found.contains(&"E-TREE-DEAD-END"), "{found:?}");
+        let dead = diagnostics
+            .iter()
+            .find(|d| d.code == "E-TREE-DEAD-END")
+            .expect("dead end");
+        assert!(dead.message.contains("`spin`"), "{}", dead.message);
+    }
+
+    #[test]
+    fn a_failing_scenario_points_at_itself() {
+        let text = GOOD.replace("reaches: unlink", "reaches: pay");
+        let (_, diagnostics) = load_text(&text);
+        let scenario = diagnostics
+            .iter()
+            .find(|d| d.code == "E-TREE-SCENARIO")
+            .expect("scenario error");
+        assert!(scenario.pos.line >= 30, "{:?}", scenario.pos);
+        assert!(scenario.message.contains("should reach `pay`"));
+    }
+
+    #[test]
+    fn shapes_that_are_not_trees_are_refused() {
+        for (text, code) in [
+            ("- a\n- b\n", "E-TREE-SHAPE"),
+            ("title: T\ndescription: D\nnodes: []\n", "E-TREE-SHAPE"),
+            ("title: T\ndescription: D\nnodes: {}\n", "E-TREE-EMPTY"),
+            (
+                "title: T\ndescription: D\nnodes:\n  q:\n    title: X\n    outcome: fix\n",
+                "E-TREE-MISSING",
+            ),
+            (
+                "title: T\ndescription: D\nupdated: soon\nnodes:\n  q:\n    title: X\n    outcome: fix\n    body: b\n",
+                "E-TREE-DATE",
+            ),
+        ] {
+            let (_, diagnostics) = load_text(text);
+            assert!(
+                codes(&diagnostics).contains(&code),
+                "{text}: {:?}",
+                codes(&diagnostics)
+            );
+        }
+    }
+}
