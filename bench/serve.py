@@ -11,12 +11,13 @@ import os, re, socket, statistics, subprocess, sys, threading, time, glob
 root = sys.argv[1]
 edits = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 here = os.path.dirname(os.path.abspath(__file__))
-waymark = os.path.join(here, "..", "target", "release", "waymark")
-out = "/dev/shm/waymark-serve-bench"
-server = subprocess.Popen([waymark, "serve", "--root", root, "--port", "0", "--output", out],
+waymark = os.environ.get("WAYMARK", os.path.join(here, "..", "target", "release", "waymark"))
+server = subprocess.Popen([waymark, "serve", "--root", root, "--port", "0"],
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 line = server.stdout.readline()
-port = int(re.search(r":(\d+)/", line).group(1))
+# The site is served under its base path: "... on http://127.0.0.1:PORT/base/".
+port, base = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line).groups()
+port = int(port)
 threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
 
 events = []
@@ -78,7 +79,7 @@ try:
     editor.start()
     page = os.path.relpath(article, os.path.join(root, "content/articles")).split("/")[1][:-3]
     result = subprocess.run(["wrk", "-t2", "-c200", "-d10s", "--timeout", "5s",
-                             f"http://127.0.0.1:{port}/articles/{page}/"], capture_output=True, text=True)
+                             f"http://127.0.0.1:{port}{base}articles/{page}/"], capture_output=True, text=True)
     stop = True
     editor.join()
     print(result.stdout)

@@ -82,6 +82,22 @@ function watch(page, { allow404 = [] } = {}) {
   return { issues, requests };
 }
 
+// A fresh context and page for `body(page, ctx)`, closed afterwards
+// whatever happens: the setup every test shares.
+async function withPage(body, opts = {}) {
+  return withContext(async (ctx) => body(await ctx.newPage(), ctx), opts);
+}
+
+// A fresh context for `body(ctx)` (tests that open several pages).
+async function withContext(body, opts = {}) {
+  const ctx = await context(opts);
+  try {
+    return await body(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function context(opts = {}) {
   const ctx = await browser.newContext({ baseURL: base, ...opts });
   ctx.setDefaultTimeout(10_000);
@@ -162,8 +178,7 @@ const answer = (page, i) => page.locator(".step .answer").nth(i);
 // ---------- tests ----------
 
 test("every page type loads without console errors, CSP violations or failed/foreign requests", async () => {
-  const ctx = await context();
-  try {
+  await withContext(async (ctx) => {
     for (const [name, path] of Object.entries(PAGES)) {
       const page = await ctx.newPage();
       const missing = name === "missing page";
@@ -182,16 +197,13 @@ test("every page type loads without console errors, CSP violations or failed/for
       assert.deepEqual(w.issues, [], `${name} (${path})`);
       await page.close();
     }
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("axe-core: no WCAG 2.1 A/AA violations in light and dark schemes", async () => {
   // bypassCSP only here, so that axe can be injected.
-  const ctx = await context({ bypassCSP: true });
   const failures = [];
-  try {
+  await withContext(async (ctx) => {
     const pages = { ...PAGES, "outcome with trail (JS)": TREE + "credit-line-escalate/?path=5.0.1.1" };
     delete pages["tree home"];
     for (const scheme of ["light", "dark"]) {
@@ -220,16 +232,12 @@ test("axe-core: no WCAG 2.1 A/AA violations in light and dark schemes", async ()
         await page.close();
       }
     }
-  } finally {
-    await ctx.close();
-  }
+  }, { bypassCSP: true });
   assert.ok(failures.length === 0, `axe violations:\n${failures.join("\n")}`);
 });
 
 test("tree with JS: answer in place, URL ?path=, trail, back/forward, reload, change, Back, Start over", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     const t = await tree(page);
     await page.goto(TREE);
@@ -296,16 +304,12 @@ test("tree with JS: answer in place, URL ?path=, trail, back/forward, reload, ch
     await answer(page, 6).click();
     await page.waitForURL(u("/articles/known-limitations/"));
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("tree with JS: session trail, copy details for support, feedback stays local", async () => {
-  const ctx = await context();
-  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ORIGIN });
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page, ctx) => {
+    await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ORIGIN });
     const w = watch(page);
     const t = await tree(page);
     await page.goto(TREE);
@@ -372,15 +376,11 @@ test("tree with JS: session trail, copy details for support, feedback stays loca
     assert.match(req.headers()["content-type"] || "", /application\/json/);
     assert.deepEqual(JSON.parse(req.postData()), { tree: "coex-connection", node: "credit-line-escalate", path: "5.0.1.1", helpful: false });
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("shared link with ?path= restores the trail in a fresh context; invalid paths are ignored", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page, ctx) => {
     const w = watch(page);
     const t = await tree(page);
     await page.goto(TREE + "credit-line/?path=5.0.1");
@@ -412,15 +412,11 @@ test("shared link with ?path= restores the trail in a fresh context; invalid pat
       assert.deepEqual(b.trail, [t.byId[t.start].answers[1].label], "shortest route used as trail");
     }
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("tree without JS: answer links walk to an outcome, back button works", async () => {
-  const ctx = await context({ javaScriptEnabled: false });
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     const t = await tree(page);
     await page.goto(TREE);
@@ -438,15 +434,11 @@ test("tree without JS: answer links walk to an outcome, back button works", asyn
     // Start over is a plain link too.
     await Promise.all([page.waitForURL(u(TREE)), page.locator("[data-action=restart]").click()]);
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  }, { javaScriptEnabled: false });
 });
 
 test("keyboard only: number keys walk the tree, Tab reaches answers with visible focus", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     const t = await tree(page);
     await page.goto(TREE);
@@ -483,15 +475,11 @@ test("keyboard only: number keys walk the tree, Tab reaches answers with visible
     await page.keyboard.press("1");
     await expectStep(page, t, [5, 0, 0, 2]);
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("article page weight: HTML + CSS + JS under 30 KB", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const sizes = [];
     page.on("response", async (r) => {
       const type = r.request().resourceType();
@@ -509,15 +497,12 @@ test("article page weight: HTML + CSS + JS under 30 KB", async () => {
     assert.ok(all.some(([t]) => t === "document") && all.some(([t]) => t === "stylesheet"), `saw the document and CSS: ${detail}`);
     assert.ok(total < 30 * 1024, `${total} B >= 30 KB: ${detail}`);
     console.log(`  # article weight ${total} B (${detail})`);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("responsive: no horizontal overflow at 375x740", async () => {
-  const ctx = await context({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   const bad = [];
-  try {
+  await withContext(async (ctx) => {
     const pages = { ...PAGES, "outcome with trail (JS)": TREE + "credit-line-escalate/?path=5.0.1.1" };
     for (const [name, path] of Object.entries(pages)) {
       const page = await ctx.newPage();
@@ -533,9 +518,7 @@ test("responsive: no horizontal overflow at 375x740", async () => {
       if (m.sw > Math.min(m.iw, 375)) bad.push(`${name} (${path}): scrollWidth ${m.sw} > innerWidth ${m.iw} (viewport 375)`);
       await page.close();
     }
-  } finally {
-    await ctx.close();
-  }
+  }, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   assert.deepEqual(bad, []);
 });
 
@@ -587,9 +570,7 @@ const combo = (page, box = BOX) =>
   }, box);
 
 test("search: typing in the header box shows results; only matched words are marked", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     await page.goto(PAGES.article, { waitUntil: "networkidle" });
     // Nothing of search is loaded before the box is used.
@@ -636,15 +617,11 @@ test("search: typing in the header box shows results; only matched words are mar
     assert.ok(shards.length > 0 && shards.length < all.length / 4, `only a few shards: ${shards.length} of ${all.length}`);
     assert.equal(new Set(fetched).size, fetched.length, "nothing fetched twice");
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("search: arrow keys and Enter open the page, a section anchor and a troubleshooter step; Escape closes", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     await page.goto(PAGES.home);
     // Arrow keys move the active option (aria-activedescendant, aria-selected) and wrap.
@@ -709,15 +686,11 @@ test("search: arrow keys and Enter open the page, a section anchor and a trouble
     await page.waitForFunction(() => document.querySelector("[data-search-results]").dataset.shown === "business manager ");
     assert.ok(await page.locator(".search-results > li").count() > 0);
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("search: / focuses the box, except while typing in a field; mouse click opens a result", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     await page.goto(PAGES.article, { waitUntil: "networkidle" });
     await page.keyboard.press("/");
@@ -735,15 +708,11 @@ test("search: / focuses the box, except while typing in a field; mouse click ope
     const s = await combo(page, "#home-search");
     await Promise.all([page.waitForURL(u(s.options[0].href)), page.locator(`[id="${s.options[0].id}"]`).click()]);
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("search: a query with HTML renders as text; no results offers troubleshooters and a suggestion", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     const dialogs = [];
     page.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss()));
@@ -777,15 +746,11 @@ test("search: a query with HTML renders as text; no results offers troubleshoote
     await page.waitForTimeout(300);
     assert.deepEqual(dialogs, [], "no dialog");
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
+  });
 });
 
 test("search page: ?q= shows full results with JS, typing updates the URL; without JS it says why and links the categories", async () => {
-  const ctx = await context();
-  try {
-    const page = await ctx.newPage();
+  await withPage(async (page) => {
     const w = watch(page);
     await page.goto("/search/?q=coexistance");
     await page.waitForFunction(() => document.querySelector("[data-search-results]").dataset.shown === "coexistance");
@@ -803,11 +768,8 @@ test("search page: ?q= shows full results with JS, typing updates the URL; witho
     const hrefs = await page.locator(".search-results > li > a").evaluateAll((as) => as.slice(0, 3).map((a) => a.getAttribute("href")));
     assert.ok(hrefs.includes("/troubleshoot/chats-not-syncing/history-not-synced/"), `the step is in the top 3: ${hrefs}`);
     assert.deepEqual(w.issues, []);
-  } finally {
-    await ctx.close();
-  }
-  const nojs = await context({ javaScriptEnabled: false });
-  try {
+  });
+  await withContext(async (nojs) => {
     const page = await nojs.newPage();
     const w = watch(page);
     // The header box is a plain form that submits to the search page.
@@ -821,15 +783,12 @@ test("search page: ?q= shows full results with JS, typing updates the URL; witho
     }
     assert.equal(await page.locator(".search-results").count(), 0);
     assert.deepEqual(w.issues, []);
-  } finally {
-    await nojs.close();
-  }
+  }, { javaScriptEnabled: false });
 });
 
 test("search: axe-core finds no violations with the results open (light and dark)", async () => {
-  const ctx = await context({ bypassCSP: true });
   const failures = [];
-  try {
+  await withContext(async (ctx) => {
     for (const scheme of ["light", "dark"]) {
       for (const [name, q] of [["results", "chats not syncing"], ["no results", "qqxqzz "], ["suggestion", "coexistance"]]) {
         const page = await ctx.newPage();
@@ -851,9 +810,7 @@ test("search: axe-core finds no violations with the results open (light and dark
         await page.close();
       }
     }
-  } finally {
-    await ctx.close();
-  }
+  }, { bypassCSP: true });
   assert.ok(failures.length === 0, `axe violations:\n${failures.join("\n")}`);
 });
 
