@@ -37,13 +37,14 @@ use render::Theme;
 /// Loads and checks the site at `root`, then renders it without writing
 /// anything, so template errors surface too.
 pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
-    let Some((site, search)) = site else {
-        return Ok(report);
-    };
-    let theme = match Theme::load(root, &site.config.theme) {
-        Ok(theme) => theme,
-        Err(e) => return template_failure(report, e),
+    let Prepared {
+        report,
+        site,
+        search,
+        theme,
+    } = match prepare(root, options)? {
+        Ok(prepared) => prepared,
+        Err(report) => return Ok(report),
     };
     let rendered = render_site(&site, search, &theme, &|_| Ok(()));
     finish_render(report, rendered)
@@ -51,13 +52,14 @@ pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
 
 /// Builds the site at `root` into `output`, replacing it only on success.
 pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
-    let Some((site, search)) = site else {
-        return Ok(report);
-    };
-    let theme = match Theme::load(root, &site.config.theme) {
-        Ok(theme) => theme,
-        Err(e) => return template_failure(report, e),
+    let Prepared {
+        report,
+        site,
+        search,
+        theme,
+    } = match prepare(root, options)? {
+        Ok(prepared) => prepared,
+        Err(report) => return Ok(report),
     };
     let staging = output::Staging::begin(root, output)?;
     let rendered = render_site(&site, search, &theme, &|file| staging.write(&file));
@@ -69,6 +71,32 @@ pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Resu
     // Freeing a large site takes tens of milliseconds nobody waits for.
     std::thread::spawn(move || drop((site, theme)));
     Ok(report)
+}
+
+/// A site ready to render.
+struct Prepared {
+    report: Report,
+    site: Site,
+    search: SearchInput,
+    theme: Theme,
+}
+
+/// Loads and checks the site at `root` and loads its theme; `Err` holds
+/// the report that says why it cannot be rendered.
+fn prepare(root: &Path, options: &BuildOptions) -> anyhow::Result<Result<Prepared, Report>> {
+    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
+    let Some((site, search)) = site else {
+        return Ok(Err(report));
+    };
+    Ok(match Theme::load(root, &site.config.theme) {
+        Ok(theme) => Ok(Prepared {
+            report,
+            site,
+            search,
+            theme,
+        }),
+        Err(e) => Err(template_failure(report, e)?),
+    })
 }
 
 /// Checks and renders a site held in memory (paths relative to the site
@@ -113,13 +141,14 @@ pub(crate) fn build_in_memory(
     root: &Path,
     options: &BuildOptions,
 ) -> anyhow::Result<(Report, Option<Built>)> {
-    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
-    let Some((site, search)) = site else {
-        return Ok((report, None));
-    };
-    let theme = match Theme::load(root, &site.config.theme) {
-        Ok(theme) => theme,
-        Err(e) => return template_failure(report, e).map(|r| (r, None)),
+    let Prepared {
+        report,
+        site,
+        search,
+        theme,
+    } = match prepare(root, options)? {
+        Ok(prepared) => prepared,
+        Err(report) => return Ok((report, None)),
     };
     let mut rendered = Ok(0);
     let files = output::collect(|sink| {

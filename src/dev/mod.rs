@@ -1,8 +1,8 @@
 //! `waymark serve`: watch the sources, rebuild in memory, serve over HTTP
 //! with live reload. Nothing else in the crate imports this folder.
 
-pub mod preview;
-pub mod server;
+pub(crate) mod preview;
+pub(crate) mod server;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
