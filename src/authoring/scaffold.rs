@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::render::theme::EMBEDDED;
+use crate::base::embedded::EMBEDDED;
 
 /// Writes a working site (starter content and the default theme) to `dir`.
 pub fn init(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {

@@ -97,6 +97,20 @@ impl Diagnostic {
         }
     }
 
+    /// Like [`Diagnostic::with_suggestion`] for an `#id`, with `otherwise`
+    /// as the help when nothing is near.
+    pub fn with_suggestion_or<'a>(
+        self,
+        wrong: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+        otherwise: &str,
+    ) -> Self {
+        match suggest(wrong, candidates) {
+            Some(near) => self.with_help(format!("did you mean `#{near}`?")),
+            None => self.with_help(otherwise),
+        }
+    }
+
     /// Points to another place that explains this diagnostic.
     pub fn with_related(mut self, file: &Path, pos: Pos, message: impl Into<String>) -> Self {
         self.related.push(Related {

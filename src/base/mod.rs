@@ -3,5 +3,6 @@
 
 pub mod date;
 pub mod diagnostic;
+pub(crate) mod embedded;
 pub(crate) mod escape;
 pub(crate) mod hash;

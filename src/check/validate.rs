@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, Pos, suggest};
+use crate::load::article::Article;
 use crate::load::site::Site;
 use crate::load::tree::{Next, NodeKind};
-use crate::text::link::{self, Target};
-use crate::text::markdown::FoundLink;
+use crate::text::link::{self, Dest, Target};
+use crate::text::markdown::Rendered;
 
 /// Every cross-file mistake of the site, in no particular order.
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
@@ -20,39 +21,37 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     check_categories(site, &mut out);
     check_urls(site, &mut out);
     // The largest part: every link of every article, checked in parallel.
-    out.par_extend(site.articles.par_iter().flat_map_iter(|article| {
-        let mut found = Vec::new();
-        for link in &article.body.links {
-            index.check_link(&article.file, link, &mut found);
-        }
-        for related in &article.related {
-            index.check_related(&article.file, &related.value, related.pos, &mut found);
-        }
-        found
-    }));
+    out.par_extend(
+        site.articles
+            .par_iter()
+            .flat_map_iter(|article| index.article_links(article)),
+    );
     for tree in &site.trees {
         for node in &tree.nodes {
+            let on = Page::Step;
             match &node.kind {
                 NodeKind::Question {
                     details, answers, ..
                 } => {
-                    for link in details.iter().flat_map(|d| &d.links) {
-                        index.check_link(&tree.file, link, &mut out);
+                    if let Some(details) = details {
+                        index.check_text(&tree.file, details, on, &mut out);
                     }
                     for answer in answers {
                         if let Next::Exit(target) = &answer.next {
-                            let link = FoundLink {
-                                target: target.clone(),
-                                pos: answer.next_pos,
-                            };
-                            index.check_link(&tree.file, &link, &mut out);
+                            let dest = Dest::Content(target.clone());
+                            index.check_dest(
+                                &tree.file,
+                                &dest,
+                                answer.next_pos,
+                                false,
+                                on,
+                                &mut out,
+                            );
                         }
                     }
                 }
                 NodeKind::Outcome { body, related, .. } => {
-                    for link in &body.links {
-                        index.check_link(&tree.file, link, &mut out);
-                    }
+                    index.check_text(&tree.file, body, on, &mut out);
                     for r in related {
                         index.check_related(&tree.file, &r.value, r.pos, &mut out);
                     }
@@ -63,16 +62,64 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
-/// What links may point at: articles (with heading ids) and trees (with nodes).
+/// The page a text is shown on, which relative URLs resolve against.
+#[derive(Debug, Clone, Copy)]
+enum Page<'a> {
+    /// An article's page (`articles/<slug>/`).
+    Article(&'a str),
+    /// A troubleshooter step: shown on the step's page and on the tree's
+    /// page at another depth, so a relative URL cannot work on both.
+    Step,
+}
+
+/// What links may point at: articles (with heading ids), trees (with
+/// nodes), every page's site path and every static file.
 struct Index<'a> {
+    site: &'a Site,
     articles: HashMap<&'a str, HashSet<&'a str>>,
     article_files: HashSet<&'a Path>,
     trees: HashMap<&'a str, Vec<&'a str>>,
+    /// Site paths of every page and file the build writes, but the index.
+    paths: HashSet<String>,
+    /// Site path of an article page (or alias) → the article's slug.
+    article_at: HashMap<String, &'a str>,
 }
 
 impl<'a> Index<'a> {
     fn new(site: &'a Site) -> Self {
+        let mut paths: HashSet<String> = [
+            "",
+            link::SEARCH_DIR,
+            "404.html",
+            "sitemap.xml",
+            "robots.txt",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+        paths.extend(site.known.static_files.iter().cloned());
+        paths.extend(
+            site.config
+                .categories
+                .iter()
+                .map(|c| link::category_path(&c.id)),
+        );
+        let mut article_at = HashMap::new();
+        for a in &site.articles {
+            article_at.insert(link::article_path(&a.slug), a.slug.as_str());
+            for alias in a.aliases.iter().filter_map(|x| link::alias_path(&x.value)) {
+                article_at.insert(alias, a.slug.as_str());
+            }
+        }
+        paths.extend(article_at.keys().cloned());
+        for t in &site.trees {
+            paths.insert(link::tree_path(&t.slug));
+            paths.insert(link::paths_path(&t.slug));
+            paths.insert(format!("{}tree.json", link::tree_path(&t.slug)));
+            paths.extend(t.nodes.iter().map(|n| link::node_path(&t.slug, &n.id)));
+        }
         Index {
+            site,
             articles: site
                 .articles
                 .par_iter()
@@ -89,27 +136,96 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|t| (t.slug.as_str(), t.node_ids().collect()))
                 .collect(),
+            paths,
+            article_at,
         }
     }
 
-    fn check_link(&self, file: &Path, link: &FoundLink, out: &mut Vec<Diagnostic>) {
-        let broken = |message: String| Diagnostic::error("E-LINK-BROKEN", file, link.pos, message);
-        match &link.target {
-            Target::Article { slug, anchor } => {
-                self.check_article(slug, anchor.as_deref(), file, link.pos, out);
-            }
-            Target::ArticleFile { path, anchor } => {
-                if !self.article_files.contains(path.as_path()) {
-                    out.push(
-                        broken(format!("link to `{}`, which is not an article of this site", path.display()))
-                            .with_help("relative links are resolved from the linking file's folder; or use `article:<slug>`"),
+    /// Every link, image and `related` entry of one article.
+    fn article_links(&self, article: &'a Article) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        self.check_text(
+            &article.file,
+            &article.body,
+            Page::Article(&article.slug),
+            &mut found,
+        );
+        for related in &article.related {
+            self.check_related(&article.file, &related.value, related.pos, &mut found);
+        }
+        found
+    }
+
+    /// Every link and image of a rendered text; `#id` links name its own ids.
+    fn check_text(&self, file: &Path, text: &Rendered, on: Page, out: &mut Vec<Diagnostic>) {
+        for found in &text.links {
+            if let Dest::Anchor(id) = &found.dest {
+                if !id.is_empty() && !text.heading_ids.iter().any(|h| h == id) {
+                    let d = Diagnostic::error(
+                        "E-LINK-ANCHOR",
+                        file,
+                        found.pos,
+                        format!("this page has no heading `#{id}`"),
                     );
-                } else {
-                    let slug = link::slug_of(path);
-                    self.check_article(slug, anchor.as_deref(), file, link.pos, out);
+                    out.push(d.with_suggestion_or(
+                        id,
+                        text.heading_ids.iter().map(String::as_str),
+                        "heading ids are the heading text in lowercase with hyphens",
+                    ));
+                }
+                continue;
+            }
+            self.check_dest(file, &found.dest, found.pos, found.image, on, out);
+        }
+    }
+
+    fn check_dest(
+        &self,
+        file: &Path,
+        dest: &Dest,
+        pos: Pos,
+        image: bool,
+        on: Page,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let broken = |message: String| Diagnostic::error("E-LINK-BROKEN", file, pos, message);
+        match dest {
+            Dest::Content(Target::Article { slug, anchor }) => {
+                self.check_article(slug, anchor.as_deref(), file, pos, out);
+            }
+            Dest::Content(Target::ArticleFile { path, anchor }) => {
+                let slug = link::slug_of(path);
+                if self.article_files.contains(path.as_path()) {
+                    self.check_article(slug, anchor.as_deref(), file, pos, out);
+                } else if let Some(d) = self.missing_article(slug, file, pos) {
+                    out.push(d);
+                } else if !self.site.known.failed_articles.contains(slug) {
+                    let near = suggest(
+                        &path.to_string_lossy(),
+                        self.article_files.iter().filter_map(|p| p.to_str()),
+                    );
+                    let help = match near {
+                        Some(near) => format!(
+                            "did you mean `{}`?",
+                            relative_to(file, Path::new(near))
+                        ),
+                        None => "relative links are resolved from the linking file's folder; or use `article:<slug>`".into(),
+                    };
+                    out.push(
+                        broken(format!(
+                            "link to `{}`, which is not an article of this site",
+                            path.display()
+                        ))
+                        .with_help(help),
+                    );
                 }
             }
-            Target::Tree { slug, node } => match self.trees.get(slug.as_str()) {
+            Dest::Content(Target::Tree { slug, node }) => match self.trees.get(slug.as_str()) {
+                None if self.site.known.failed_trees.contains(slug) => {}
+                None if self.site.known.draft_trees.contains(slug) => out.push(
+                    broken(format!("link to tree `{slug}`, which is a draft"))
+                        .with_help(DRAFT_HELP),
+                ),
                 None => out.push(
                     broken(format!("link to unknown tree `{slug}`"))
                         .with_suggestion(slug, self.trees.keys().copied()),
@@ -123,7 +239,148 @@ impl<'a> Index<'a> {
                     }
                 }
             },
+            Dest::SitePath { path, suffix } => {
+                self.check_site_path(path, suffix, image, file, pos, out);
+            }
+            Dest::Relative(url) => match on {
+                Page::Step => out.push(
+                    Diagnostic::error(
+                        "E-LINK-RELATIVE",
+                        file,
+                        pos,
+                        format!("relative URL `{url}` in a troubleshooter"),
+                    )
+                    .with_help(
+                        "a step is shown at more than one URL, so write it from the site root, like `/img/router.png`",
+                    ),
+                ),
+                Page::Article(slug) => {
+                    let page = link::article_path(slug);
+                    match link::resolve_relative(&page, url) {
+                        Some(path) if self.exists(&path) => {}
+                        resolved => {
+                            let what = if image { "image" } else { "link" };
+                            let mut d = broken(format!(
+                                "{what} `{url}` leads to `/{}`, which this site does not have",
+                                resolved.as_deref().unwrap_or("..")
+                            ));
+                            // Written as if from the site root?
+                            let tail = url.trim_start_matches("../").trim_start_matches("./");
+                            d = if self.exists(tail) {
+                                d.with_help(format!(
+                                    "relative URLs resolve against the page's URL (`/{page}`); write `/{tail}`"
+                                ))
+                            } else {
+                                self.suggest_path(d, resolved.as_deref().unwrap_or(tail), image)
+                            };
+                            out.push(d);
+                        }
+                    }
+                }
+            },
+            Dest::Anchor(_) => {}
         }
+    }
+
+    /// Whether a page or file lives at this site path (`x` for `x/` too).
+    fn exists(&self, path: &str) -> bool {
+        self.paths.contains(path)
+            || (!path.ends_with('/') && self.paths.contains(&format!("{path}/")))
+    }
+
+    /// A root-relative URL (`/img/x.png`, `/articles/x/#why`).
+    fn check_site_path(
+        &self,
+        path: &str,
+        suffix: &str,
+        image: bool,
+        file: &Path,
+        pos: Pos,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if self.exists(path) {
+            let page = if path.ends_with('/') || path.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}/")
+            };
+            if let (Some(slug), Some(anchor)) =
+                (self.article_at.get(&page), suffix.split('#').nth(1))
+            {
+                self.check_article(slug, Some(anchor), file, pos, out);
+            }
+            return;
+        }
+        let what = if image { "image" } else { "link" };
+        let base = self.site.config.base_path();
+        let d = Diagnostic::error(
+            "E-LINK-BROKEN",
+            file,
+            pos,
+            format!("{what} `/{path}`: this site has no page or file at that URL"),
+        );
+        let without_base = base
+            .trim_start_matches('/')
+            .strip_prefix("")
+            .and_then(|b| path.strip_prefix(b))
+            .filter(|rest| base != "/" && self.exists(rest));
+        if let Some(rest) = without_base {
+            out.push(d.with_help(format!(
+                "root-relative URLs are resolved against the base path `{base}`: write `/{rest}`"
+            )));
+            return;
+        }
+        if let Some(slug) = path
+            .strip_prefix("articles/")
+            .map(|s| s.trim_end_matches('/'))
+            .filter(|s| self.site.known.draft_articles.contains(*s))
+        {
+            out.push(
+                Diagnostic::error(
+                    "E-LINK-BROKEN",
+                    file,
+                    pos,
+                    format!("link to article `{slug}`, which is a draft"),
+                )
+                .with_help(DRAFT_HELP),
+            );
+            return;
+        }
+        out.push(self.suggest_path(d, path, image));
+    }
+
+    /// Adds the nearest existing site path as a suggestion (for an image,
+    /// the nearest static file).
+    fn suggest_path(&self, d: Diagnostic, path: &str, image: bool) -> Diagnostic {
+        let candidates: Box<dyn Iterator<Item = &String>> = if image {
+            Box::new(self.site.known.static_files.iter())
+        } else {
+            Box::new(self.paths.iter())
+        };
+        let near = candidates
+            .map(|p| (strsim::damerau_levenshtein(path, p), p))
+            .filter(|(distance, _)| *distance <= (path.chars().count() / 2).max(3))
+            .min();
+        match near {
+            Some((_, p)) => d.with_help(format!("did you mean `/{p}`?")),
+            None => d.with_help(
+                "root-relative URLs name a page (`/articles/<slug>/`) or a file in `static/` (`/img/x.png` for `static/img/x.png`)",
+            ),
+        }
+    }
+
+    /// A diagnostic for an article that is not in this build, or `None`
+    /// when it failed to load (its own errors say why) or is unknown.
+    fn missing_article(&self, slug: &str, file: &Path, pos: Pos) -> Option<Diagnostic> {
+        self.site.known.draft_articles.contains(slug).then(|| {
+            Diagnostic::error(
+                "E-LINK-BROKEN",
+                file,
+                pos,
+                format!("link to article `{slug}`, which is a draft"),
+            )
+            .with_help(DRAFT_HELP)
+        })
     }
 
     fn check_article(
@@ -135,15 +392,16 @@ impl<'a> Index<'a> {
         out: &mut Vec<Diagnostic>,
     ) {
         match self.articles.get(slug) {
-            None => out.push(
+            None if self.site.known.failed_articles.contains(slug) => {}
+            None => out.push(self.missing_article(slug, file, pos).unwrap_or_else(|| {
                 Diagnostic::error(
                     "E-LINK-BROKEN",
                     file,
                     pos,
                     format!("link to unknown article `{slug}`"),
                 )
-                .with_suggestion(slug, self.articles.keys().copied()),
-            ),
+                .with_suggestion(slug, self.articles.keys().copied())
+            })),
             Some(ids) => {
                 if let Some(anchor) = anchor.filter(|a| !a.is_empty() && !ids.contains(a)) {
                     let d = Diagnostic::error(
@@ -169,22 +427,39 @@ impl<'a> Index<'a> {
             slug: value.to_string(),
             anchor: None,
         });
-        self.check_link(file, &FoundLink { target, pos }, out);
+        self.check_dest(file, &Dest::Content(target), pos, false, Page::Step, out);
     }
+}
+
+const DRAFT_HELP: &str =
+    "drafts are built only with `--drafts`: publish it (remove `draft: true`) or link elsewhere";
+
+/// `to` written relative to the folder of `from`, as a Markdown link.
+fn relative_to(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from
+        .parent()
+        .unwrap_or(Path::new(""))
+        .components()
+        .collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<String> = vec!["..".to_string(); from.len() - common];
+    out.extend(
+        to_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    out.join("/")
 }
 
 /// Broken links and `related` entries of one article (the dev server's
 /// quick path checks an edited article against the rest of the site).
-pub fn article_links(site: &Site, article: &crate::load::article::Article) -> Vec<Diagnostic> {
-    let index = Index::new(site);
-    let mut out = Vec::new();
-    for link in &article.body.links {
-        index.check_link(&article.file, link, &mut out);
-    }
-    for related in &article.related {
-        index.check_related(&article.file, &related.value, related.pos, &mut out);
-    }
-    out
+pub fn article_links(site: &Site, article: &Article) -> Vec<Diagnostic> {
+    Index::new(site).article_links(article)
 }
 
 fn check_duplicates(site: &Site, out: &mut Vec<Diagnostic>) {

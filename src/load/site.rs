@@ -1,7 +1,7 @@
 //! The load stage: reads `site.yaml`, every article and every tree into
 //! one in-memory [`Site`], collecting diagnostics instead of stopping.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -37,6 +37,24 @@ pub struct Site {
     pub trees: Vec<Tree>,
     article_index: HashMap<String, usize>,
     tree_index: HashMap<String, usize>,
+    /// What exists besides the published content, for link checks.
+    pub known: Known,
+}
+
+/// What a site has besides its published articles and trees: what links
+/// may point at, and what they must not be blamed for.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Site paths of the files `static/` and the theme publish
+    /// (`img/router.png`, `style.css`).
+    pub static_files: BTreeSet<String>,
+    /// Slugs of the drafts this build leaves out.
+    pub draft_articles: HashSet<String>,
+    pub draft_trees: HashSet<String>,
+    /// Slugs of files that did not load: their own diagnostics say why,
+    /// so links to them are not reported again.
+    pub failed_articles: HashSet<String>,
+    pub failed_trees: HashSet<String>,
 }
 
 /// What loading hands the search stage, by value: the analysed words of
@@ -66,6 +84,7 @@ impl Site {
             trees,
             article_index,
             tree_index,
+            known: Known::default(),
         }
     }
 
@@ -98,16 +117,42 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
     let (config, config_text, mut diagnostics) = config::load(root)?;
     let articles = list_files(root, ARTICLES_DIR, "md", &mut diagnostics)?;
     let trees = list_files(root, TREES_DIR, "yaml", &mut diagnostics)?;
+    let theme = config.as_ref().map_or("default", |c| c.theme.as_str());
+    let static_files = static_files(root, theme)?;
     let sources = Sources {
         config: (config, config_text, diagnostics),
         articles,
         trees,
+        static_files,
     };
     Ok(load_from(
         sources,
         &|file| std::fs::read(root.join(file)),
         options,
     ))
+}
+
+/// Site paths of the files `static/` and the theme's `static/` publish.
+fn static_files(root: &Path, theme: &str) -> anyhow::Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let theme_dir = Path::new("themes").join(theme);
+    let mut dirs = vec![root.join("static")];
+    if root.join(&theme_dir).is_dir() {
+        dirs.push(root.join(theme_dir).join("static"));
+    } else if theme == "default" {
+        out.extend(crate::base::embedded::default_theme_static().map(str::to_string));
+    }
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+            let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
+            if entry.file_type().is_file()
+                && let Ok(rel) = entry.path().strip_prefix(dir)
+            {
+                out.insert(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Builds a site from files held in memory, keyed by path relative to the
@@ -128,10 +173,17 @@ pub fn load_in_memory(
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     let (config, diagnostics) = config::parse(&config_text);
+    let static_files = files
+        .keys()
+        .filter_map(|p| p.strip_prefix("static").ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .chain(crate::base::embedded::default_theme_static().map(str::to_string))
+        .collect();
     let sources = Sources {
         config: (config, config_text, diagnostics),
         articles: under(ARTICLES_DIR, "md"),
         trees: under(TREES_DIR, "yaml"),
+        static_files,
     };
     let read = |file: &Path| {
         files
@@ -147,6 +199,7 @@ struct Sources {
     config: (Option<SiteConfig>, String, Vec<Diagnostic>),
     articles: Vec<PathBuf>,
     trees: Vec<PathBuf>,
+    static_files: BTreeSet<String>,
 }
 
 type ReadFile<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'a;
@@ -186,12 +239,27 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
         })
         .collect();
     let mut articles = Vec::new();
+    let mut known = Known {
+        static_files: sources.static_files,
+        ..Known::default()
+    };
     for (file, (text, (article, diagnostics))) in sources.articles.into_iter().zip(results) {
+        let slug = crate::text::link::slug_of(&file).to_string();
         if let Some(text) = text {
             loaded.sources.insert(file, text);
         }
         loaded.diagnostics.extend(diagnostics);
-        articles.extend(article.filter(|(a, _)| options.drafts || !a.draft));
+        // A file with errors that still loaded stays, so its other
+        // mistakes are reported too; one that did not load is only named.
+        match article {
+            Some((a, _)) if a.draft && !options.drafts => {
+                known.draft_articles.insert(a.slug);
+            }
+            Some(article) => articles.push(article),
+            None => {
+                known.failed_articles.insert(slug);
+            }
+        }
     }
 
     let results: Vec<_> = sources
@@ -201,17 +269,28 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
         .collect();
     let mut trees = Vec::new();
     for (file, (text, (tree, diagnostics))) in sources.trees.into_iter().zip(results) {
+        let slug = crate::text::link::slug_of(&file).to_string();
         if let Some(text) = text {
             loaded.sources.insert(file, text);
         }
         loaded.diagnostics.extend(diagnostics);
-        trees.extend(tree.filter(|t| options.drafts || !t.draft));
+        match tree {
+            Some(t) if t.draft && !options.drafts => {
+                known.draft_trees.insert(t.slug);
+            }
+            Some(t) => trees.push(t),
+            None => {
+                known.failed_trees.insert(slug);
+            }
+        }
     }
 
     articles.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
     trees.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     let (articles, terms) = articles.into_iter().unzip();
-    loaded.site = Some(Site::new(config, articles, trees));
+    let mut site = Site::new(config, articles, trees);
+    site.known = known;
+    loaded.site = Some(site);
     loaded.search = Some(SearchInput {
         analyser,
         articles: terms,

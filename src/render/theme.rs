@@ -9,10 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 use crate::base::diagnostic::{Diagnostic, Pos};
+use crate::base::embedded::EMBEDDED;
 use crate::text::yaml::between;
-
-/// Files embedded at compile time: `theme/...` and `scaffold/...`.
-pub static EMBEDDED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// A loaded theme: compiled templates and the static files to copy.
 pub struct Theme {

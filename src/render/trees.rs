@@ -473,7 +473,7 @@ pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
                         details
                             .iter()
                             .flat_map(|d| &d.links)
-                            .filter_map(|l| article_slug(&l.target)),
+                            .filter_map(|l| linked_article(&l.dest)),
                     );
                 }
                 NodeKind::Outcome { related, body, .. } => {
@@ -483,7 +483,7 @@ pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
                             .filter(|rel| link::parse_prefixed(&rel.value).is_none())
                             .map(|rel| rel.value.clone()),
                     );
-                    slugs.extend(body.links.iter().filter_map(|l| article_slug(&l.target)));
+                    slugs.extend(body.links.iter().filter_map(|l| linked_article(&l.dest)));
                 }
             }
             let (heading, _) = node_heading(tree, node);
@@ -500,6 +500,18 @@ pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
         }
     }
     map
+}
+
+/// The article a Markdown link leads to, if any.
+fn linked_article(dest: &link::Dest) -> Option<String> {
+    match dest {
+        link::Dest::Content(target) => article_slug(target),
+        link::Dest::SitePath { path, .. } => path
+            .strip_prefix("articles/")
+            .map(|s| s.trim_end_matches('/').to_string())
+            .filter(|s| !s.is_empty() && !s.contains('/')),
+        _ => None,
+    }
 }
 
 fn article_slug(target: &Target) -> Option<String> {

@@ -1,7 +1,11 @@
 //! Internal link forms of the content model, and the URLs they become.
 //!
-//! `article:<slug>[#id]`, `tree:<slug>[#node]` and relative `.md` paths
-//! are rewritten to final URLs; everything else passes through untouched.
+//! `article:<slug>[#id]`, `tree:<slug>[#node]`, relative article paths
+//! (`../setup/led-colors.md`, or without `.md`) and root-relative URLs
+//! (`/img/router.png`, `/articles/x/`, resolved against the site's base
+//! path) are rewritten to final URLs; in-page anchors and other relative
+//! URLs are kept as written. All of them are checked; external URLs are
+//! left alone.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -23,7 +27,51 @@ pub enum Target {
     },
 }
 
-/// Parses a link destination; `None` for external links and plain anchors.
+/// Where a Markdown link or image points, as far as the site knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dest {
+    /// A page of the content model: an article or a troubleshooter.
+    Content(Target),
+    /// `#id`: a heading (or footnote) of the same page.
+    Anchor(String),
+    /// A root-relative URL, as a site path under the base path: `img/x.png`
+    /// for `/img/x.png`, `articles/x/` for `/articles/x/`. `suffix` is the
+    /// query and fragment, kept as written.
+    SitePath { path: String, suffix: String },
+    /// Any other relative URL (`../img/x.png`): the browser resolves it
+    /// against the page's URL.
+    Relative(String),
+}
+
+/// Parses a Markdown link or image destination; `None` for external URLs
+/// (with a scheme or a host) and empty ones.
+pub fn parse_dest(dest: &str, from_file: &Path) -> Option<Dest> {
+    let has_scheme = dest
+        .find(':')
+        .is_some_and(|i| !dest[..i].contains(['/', '?', '#']));
+    if dest.starts_with("article:") || dest.starts_with("tree:") {
+        return parse(dest, from_file).map(Dest::Content);
+    }
+    if dest.is_empty() || has_scheme || dest.starts_with("//") {
+        return None;
+    }
+    if let Some(id) = dest.strip_prefix('#') {
+        return Some(Dest::Anchor(id.to_string()));
+    }
+    if let Some(rest) = dest.strip_prefix('/') {
+        let cut = rest.find(['?', '#']).unwrap_or(rest.len());
+        return Some(Dest::SitePath {
+            path: rest[..cut].to_string(),
+            suffix: rest[cut..].to_string(),
+        });
+    }
+    match parse(dest, from_file) {
+        Some(target) => Some(Dest::Content(target)),
+        None => Some(Dest::Relative(dest.to_string())),
+    }
+}
+
+/// Parses a link to an article or tree; `None` for any other link.
 pub fn parse(dest: &str, from_file: &Path) -> Option<Target> {
     if let Some(rest) = dest.strip_prefix("article:") {
         let (slug, anchor) = split_anchor(rest);
@@ -35,14 +83,50 @@ pub fn parse(dest: &str, from_file: &Path) -> Option<Target> {
     }
     let (path, anchor) = split_anchor(dest);
     let has_scheme = path.find(':').is_some_and(|i| !path[..i].contains('/'));
-    if has_scheme || path.starts_with('/') || !path.ends_with(".md") {
+    if has_scheme || path.starts_with('/') || path.is_empty() || path.contains('?') {
         return None;
     }
+    // `../setup/led-colors` (no extension, no trailing slash) names an
+    // article file as surely as `../setup/led-colors.md` does.
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let file = if path.ends_with(".md") {
+        path.clone()
+    } else if !last.is_empty() && !last.contains('.') {
+        format!("{path}.md")
+    } else {
+        return None;
+    };
     let dir = from_file.parent().unwrap_or(Path::new(""));
     Some(Target::ArticleFile {
-        path: normalize(&dir.join(path)),
+        path: normalize(&dir.join(file)),
         anchor,
     })
+}
+
+/// The site path a relative URL reaches from the page at `page` (a site
+/// path like `articles/x/`), as the browser resolves it; `None` when it
+/// climbs above the site.
+pub fn resolve_relative(page: &str, url: &str) -> Option<String> {
+    let cut = url.find(['?', '#']).unwrap_or(url.len());
+    let mut segments: Vec<&str> = page.split('/').collect();
+    segments.pop(); // the page's own last segment (empty for `x/`)
+    let parts: Vec<&str> = url[..cut].split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        match *part {
+            ".." => {
+                segments.pop()?;
+            }
+            "." => {}
+            _ if i + 1 == parts.len() => segments.push(part),
+            "" => {}
+            _ => segments.push(part),
+        }
+    }
+    let mut path = segments.join("/");
+    if url[..cut].ends_with('/') && !path.is_empty() && !path.ends_with('/') {
+        path.push('/');
+    }
+    Some(path)
 }
 
 /// Parses a `next:`/`related:` value of a tree or front matter.
@@ -205,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn leaves_external_links_alone() {
+    fn leaves_other_links_to_parse_dest() {
         let from = Path::new("content/articles/a.md");
         for dest in [
             "https://x.org/a.md",
@@ -213,9 +297,61 @@ mod tests {
             "#local",
             "/abs.md",
             "img.png",
+            "dir/",
         ] {
             assert_eq!(parse(dest, from), None, "{dest}");
         }
+    }
+
+    #[test]
+    fn every_destination_kind_is_told_apart() {
+        let from = Path::new("content/articles/basics/a.md");
+        assert_eq!(parse_dest("https://x.org/", from), None);
+        assert_eq!(parse_dest("//cdn.example/x.png", from), None);
+        assert_eq!(parse_dest("mailto:a@b.c", from), None);
+        assert_eq!(parse_dest("#why", from), Some(Dest::Anchor("why".into())));
+        assert_eq!(
+            parse_dest("/img/router.png", from),
+            Some(Dest::SitePath {
+                path: "img/router.png".into(),
+                suffix: String::new()
+            })
+        );
+        assert_eq!(
+            parse_dest("/articles/x/?a=1#top", from),
+            Some(Dest::SitePath {
+                path: "articles/x/".into(),
+                suffix: "?a=1#top".into()
+            })
+        );
+        assert_eq!(
+            parse_dest("../setup/led-colors", from),
+            Some(Dest::Content(Target::ArticleFile {
+                path: PathBuf::from("content/articles/setup/led-colors.md"),
+                anchor: None
+            }))
+        );
+        assert_eq!(
+            parse_dest("../img/x.png", from),
+            Some(Dest::Relative("../img/x.png".into()))
+        );
+    }
+
+    #[test]
+    fn relative_urls_resolve_like_a_browser() {
+        assert_eq!(
+            resolve_relative("articles/x/", "../../img/a.png"),
+            Some("img/a.png".into())
+        );
+        assert_eq!(
+            resolve_relative("articles/x/", "../y/"),
+            Some("articles/y/".into())
+        );
+        assert_eq!(
+            resolve_relative("articles/x/", "pic.png"),
+            Some("articles/x/pic.png".into())
+        );
+        assert_eq!(resolve_relative("articles/x/", "../../../a.png"), None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Markdown to HTML: heading ids, table of contents, GFM alerts as
-//! callouts, and internal links rewritten to final URLs (and recorded, so
-//! the validate stage can check them).
+//! callouts, footnotes as an end list with back-links, table alignment as
+//! classes (never `style=`, which a strict CSP blocks), and links and
+//! images rewritten to final URLs (and recorded, so the validate stage can
+//! check them).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -9,7 +11,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parse
 use serde::Serialize;
 
 use crate::base::diagnostic::Pos;
-use crate::text::link::{self, Target};
+use crate::text::link::{self, Dest, Target};
 use crate::text::source::line_col;
 
 /// An entry of an article's table of contents (h2 and h3).
@@ -20,11 +22,14 @@ pub struct TocEntry {
     pub title: String,
 }
 
-/// An internal link found in Markdown, kept for validation.
+/// A link or image found in Markdown that points into the site, kept for
+/// validation.
 #[derive(Debug, Clone)]
 pub struct FoundLink {
-    pub target: Target,
+    pub dest: Dest,
     pub pos: Pos,
+    /// An image (`![alt](src)`) rather than a link.
+    pub image: bool,
 }
 
 /// The result of rendering one Markdown text.
@@ -32,6 +37,7 @@ pub struct FoundLink {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// Ids of headings and footnotes: what `#id` links may name.
     pub heading_ids: Vec<String>,
     pub links: Vec<FoundLink>,
     pub images_without_alt: Vec<Pos>,
@@ -99,6 +105,7 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
         .into_offset_iter()
         .collect();
     let mut used_ids = HashSet::new();
+    let mut footnotes = Footnotes::default();
     let pos_of = |offset: usize, len: usize| match origin.raw {
         None => {
             let (line, col) = line_col(source, offset);
@@ -162,24 +169,55 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 if is_script_url(dest_url) {
                     *dest_url = CowStr::from("#");
                 }
-                if let Some(target) = link::parse(dest_url, origin.file) {
-                    *dest_url = CowStr::from(url_of(&target, &settings.base_path));
+                if let Some(dest) = link::parse_dest(dest_url, origin.file) {
+                    *dest_url = CowStr::from(final_url(&dest, dest_url, &settings.base_path));
                     let len = range.len().min(source.len() - range.start);
+                    let chars = source[range.start..range.start + len].chars().count();
                     out.links.push(FoundLink {
-                        target,
-                        pos: pos_of(
-                            range.start,
-                            source[range.start..range.start + len].chars().count(),
-                        ),
+                        dest,
+                        pos: pos_of(range.start, chars),
+                        image: false,
                     });
                 }
             }
-            Event::Start(Tag::Image { .. }) => {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if is_script_url(dest_url) {
+                    *dest_url = CowStr::from("#");
+                }
+                if let Some(dest) = link::parse_dest(dest_url, origin.file) {
+                    *dest_url = CowStr::from(final_url(&dest, dest_url, &settings.base_path));
+                    let len = range.len().min(source.len() - range.start);
+                    let chars = source[range.start..range.start + len].chars().count();
+                    out.links.push(FoundLink {
+                        dest,
+                        pos: pos_of(range.start, chars),
+                        image: true,
+                    });
+                }
                 let alt = inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image)));
                 if alt.trim().is_empty() {
                     out.images_without_alt
                         .push(pos_of(range.start, range.len()));
                 }
+            }
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                events[i].0 = Event::Html(footnotes.reference(&label).into());
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                // The definition moves to the end of the text.
+                let label = label.to_string();
+                let end = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::FootnoteDefinition)))
+                    .map_or(events.len(), |n| i + n + 1);
+                let body: Vec<(Event, std::ops::Range<usize>)> =
+                    events.drain(i..end).skip(1).collect();
+                let body = body
+                    .into_iter()
+                    .filter(|(e, _)| !matches!(e, Event::End(TagEnd::FootnoteDefinition)));
+                footnotes.define(label, body.map(|(e, _)| e).collect());
+                continue;
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let kind = *kind;
@@ -211,7 +249,14 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
         i += 1;
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
+    let has_table = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Table(_))));
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    if has_table {
+        html = align_with_classes(&html);
+    }
+    footnotes.finish(&mut html, &mut used_ids, &mut out.heading_ids);
     // Kept until pages render: do not hold the spare capacity too.
     html.shrink_to_fit();
     out.html = html;
@@ -237,6 +282,116 @@ fn raw_pos(source: &str, offset: usize, len: usize, raw: &str, origin: &Origin) 
             Pos::new(origin.first_line + line - 1, col, len)
         }
         None => Pos::new(origin.first_line, origin.indent + 1, 1),
+    }
+}
+
+/// The URL a destination is written as: content links and root-relative
+/// URLs get the base path; anchors and other relative URLs stay as written.
+fn final_url(dest: &Dest, written: &str, base_path: &str) -> String {
+    match dest {
+        Dest::Content(target) => url_of(target, base_path),
+        Dest::SitePath { path, suffix } => format!("{base_path}{path}{suffix}"),
+        Dest::Anchor(_) | Dest::Relative(_) => written.to_string(),
+    }
+}
+
+/// pulldown-cmark aligns table cells with `style="text-align: …"`, which
+/// `Content-Security-Policy: default-src 'self'` blocks: classes instead.
+fn align_with_classes(html: &str) -> String {
+    let mut out = html.to_string();
+    for cell in ["th", "td"] {
+        for side in ["left", "center", "right"] {
+            out = out.replace(
+                &format!("<{cell} style=\"text-align: {side}\">"),
+                &format!("<{cell} class=\"align-{side}\">"),
+            );
+        }
+    }
+    out
+}
+
+/// Footnotes, numbered in the order they are first referred to, listed
+/// at the end of the text with a link back to each reference. Their ids
+/// (`fn-…`, `fnref-…`) are made unique against the headings' ids.
+#[derive(Default)]
+struct Footnotes {
+    /// Labels in order of first reference, with how often each was cited.
+    cited: Vec<(String, usize)>,
+    definitions: std::collections::HashMap<String, Vec<Event<'static>>>,
+}
+
+impl Footnotes {
+    /// The superscript for a reference to `label`; ids are placeholders
+    /// until the headings' ids are all known.
+    fn reference(&mut self, label: &str) -> String {
+        let n = match self.cited.iter().position(|(l, _)| l == label) {
+            Some(n) => n,
+            None => {
+                self.cited.push((label.to_string(), 0));
+                self.cited.len() - 1
+            }
+        };
+        self.cited[n].1 += 1;
+        let k = self.cited[n].1;
+        format!(
+            "<sup class=\"footnote-ref\"><a href=\"#\u{1}fn{n}\u{1}\" id=\"\u{1}ref{n}-{k}\u{1}\" aria-describedby=\"\u{1}label\u{1}\">{}</a></sup>",
+            n + 1
+        )
+    }
+
+    fn define(&mut self, label: String, body: Vec<Event>) {
+        let body = body.into_iter().map(Event::into_static).collect();
+        self.definitions.entry(label).or_insert(body);
+    }
+
+    /// Appends the footnote list and fills in the ids.
+    fn finish(self, html: &mut String, used: &mut HashSet<String>, ids: &mut Vec<String>) {
+        if self.cited.is_empty() {
+            return;
+        }
+        let label_id = dedupe("footnotes", used);
+        let mut list = format!(
+            "<section class=\"footnotes\" aria-labelledby=\"{label_id}\">\n<h2 class=\"visually-hidden\" id=\"{label_id}\">Footnotes</h2>\n<ol>\n",
+        );
+        let mut names = Vec::new();
+        for (n, (label, refs)) in self.cited.iter().enumerate() {
+            let slug = slugify(label);
+            let note = dedupe(&format!("fn-{slug}"), used);
+            let back = dedupe(&format!("fnref-{slug}"), used);
+            ids.push(note.clone());
+            list.push_str(&format!("<li id=\"{note}\">"));
+            let body = self.definitions.get(label).cloned().unwrap_or_default();
+            let mut text = String::new();
+            pulldown_cmark::html::push_html(&mut text, body.into_iter());
+            let backs: String = (1..=*refs)
+                .map(|k| {
+                    let mark = if k == 1 { "↩".to_string() } else { format!("↩{k}") };
+                    format!(
+                        " <a href=\"#{back}-{k}\" class=\"footnote-back\" aria-label=\"Back to reference {}{}\">{mark}</a>",
+                        n + 1,
+                        if *refs > 1 { format!(" ({k})") } else { String::new() }
+                    )
+                })
+                .collect();
+            // The back-links go inside the last paragraph, as GitHub does.
+            match text.rfind("</p>") {
+                Some(at) => text.insert_str(at, &backs),
+                None => text.push_str(&backs),
+            }
+            list.push_str(&text);
+            list.push_str("</li>\n");
+            names.push((note, back));
+        }
+        list.push_str("</ol>\n</section>\n");
+        html.push_str(&list);
+        for (n, (note, back)) in names.iter().enumerate() {
+            *html = html
+                .replace(&format!("\u{1}fn{n}\u{1}"), note)
+                .replace(&format!("\u{1}ref{n}-"), &format!("{back}-"));
+        }
+        *html = html
+            .replace("\u{1}label\u{1}", &label_id)
+            .replace('\u{1}', "");
     }
 }
 
@@ -392,5 +547,70 @@ mod tests {
         assert_eq!(slugify("Why does CoEx fail?"), "why-does-coex-fail");
         assert_eq!(slugify("Ünïcode  ok"), "ünïcode-ok");
         assert_eq!(slugify("!!!"), "section");
+    }
+
+    #[test]
+    fn table_alignment_uses_classes_not_styles() {
+        let r = render_str("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
+        assert!(!r.html.contains("style="), "{}", r.html);
+        assert!(r.html.contains(r#"<th class="align-left">"#));
+        assert!(r.html.contains(r#"<td class="align-center">"#));
+        assert!(r.html.contains(r#"<td class="align-right">"#));
+    }
+
+    #[test]
+    fn footnotes_are_listed_at_the_end_with_back_links_and_unique_ids() {
+        let r = render_str(
+            "## fn-note\n\nOne[^note] and two[^2] and one again[^note].\n\n[^note]: The note.\n[^2]: Second.\n\n## After\n",
+        );
+        let html = &r.html;
+        let list = html
+            .find("<section class=\"footnotes\"")
+            .expect("a footnote list");
+        assert!(
+            list > html.find("id=\"after\"").expect("the last heading"),
+            "at the end"
+        );
+        // The heading took `fn-note` first: the footnote gets another id.
+        assert!(html.contains(r#"<h2 id="fn-note">"#));
+        assert!(html.contains(r#"<li id="fn-note-1">"#), "{html}");
+        assert!(html.contains(r##"href="#fn-note-1""##));
+        assert!(html.contains(r#"id="fnref-note-1""#) && html.contains(r#"id="fnref-note-2""#));
+        assert!(
+            html.contains(r##"href="#fnref-note-1""##),
+            "back-link to the first reference"
+        );
+        assert!(
+            html.contains(r##"href="#fnref-note-2""##),
+            "and to the second"
+        );
+        let ids: Vec<&str> = html
+            .match_indices(" id=\"")
+            .map(|(i, _)| &html[i + 5..i + 5 + html[i + 5..].find('"').unwrap_or(0)])
+            .collect();
+        let unique: HashSet<&str> = ids.iter().copied().collect();
+        assert_eq!(ids.len(), unique.len(), "ids are unique: {ids:?}");
+        assert!(!html.contains('\u{1}'));
+        assert!(
+            r.heading_ids.iter().any(|id| id == "fn-note-1"),
+            "links may name it"
+        );
+    }
+
+    #[test]
+    fn root_relative_urls_get_the_base_path() {
+        let r = render_str("![Router](/img/router.png) [x](/articles/x/#y) [z](../img/z.png)\n");
+        assert!(
+            r.html.contains(r#"src="/help/img/router.png""#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r##"href="/help/articles/x/#y""##));
+        assert!(
+            r.html.contains(r#"href="../img/z.png""#),
+            "relative URLs stay"
+        );
+        assert_eq!(r.links.len(), 3);
+        assert!(r.links[0].image);
     }
 }

@@ -109,7 +109,7 @@ fn article_page_has_head_toc_body_and_navigation() {
     assert_eq!(texts(&html, "main h1"), ["Welcome <to> \"the\" help"]);
     // Headings: stable, deduplicated ids, and a toc of h2/h3.
     assert_eq!(
-        attrs(&html, ".prose h2", "id"),
+        attrs(&html, ".prose h2:not(.visually-hidden)", "id"),
         ["what-is-it", "what-is-it-1"]
     );
     assert_eq!(

@@ -91,8 +91,9 @@ fn warnings_do_not_fail_check_unless_denied() {
     let site = TestSite::new("invalid/_base");
     site.write(
         "content/articles/basics/w.md",
-        "---\ntitle: W\ndescription: x\nupdated: 2999-01-01\nreview_by: 2000-01-01\n---\n## Two\n\n#### Four\n\n![](x.png)\n",
+        "---\ntitle: W\ndescription: x\nupdated: 2999-01-01\nreview_by: 2000-01-01\n---\n## Two\n\n#### Four\n\n![](/x.png)\n",
     );
+    site.write("static/x.png", "not really a PNG");
     site.write(
         "content/trees/t.yaml",
         "title: T\ndescription: D\nnodes:\n  q:\n    question: Q?\n    answers:\n      - label: A\n        next: done\n  done:\n    title: Done\n    outcome: fix\n    body: Nothing more to read.\n",
@@ -127,8 +128,9 @@ fn check_json_prints_one_object_per_diagnostic() {
     let site = TestSite::new("invalid/_base");
     site.write(
         "content/articles/basics/a.md",
-        "---\ntitle: A\ndescription: x\n---\nSee [it](article:godo) now.\n\n![](x.png)\n",
+        "---\ntitle: A\ndescription: x\n---\nSee [it](article:godo) now.\n\n![](/x.png)\n",
     );
+    site.write("static/x.png", "not really a PNG");
     let out = site.run(&["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = crate::harness::stdout(&out)
@@ -586,4 +588,38 @@ fn odd_but_valid_files_build_and_broken_ones_are_explained() {
     }
     // The long line is cut around the mistake, not printed whole.
     assert!(err.len() < 20_000, "{} bytes of diagnostics", err.len());
+}
+
+#[test]
+fn every_broken_link_kind_is_reported_once_with_a_suggestion() {
+    let site = TestSite::new("invalid/_base");
+    copy_dir(
+        &fixtures().join("invalid/every-broken-link-kind"),
+        site.root(),
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = crate::harness::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let links: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|d| d["file"] == "content/articles/basics/links.md")
+        .collect();
+    // One per broken line of the article (lines 7 to 23), each with a fix;
+    // the working links on line 25 and the link to the tree that failed to
+    // parse (its own error says why) are not reported.
+    let reported: Vec<u64> = links.iter().filter_map(|d| d["line"].as_u64()).collect();
+    assert_eq!(reported, [7, 9, 11, 13, 15, 17, 19, 23], "{links:#?}");
+    for d in &links {
+        assert!(d["help"].is_string(), "no help: {d}");
+        assert!(d["column"].as_u64() == Some(1), "{d}");
+    }
+    let all = crate::harness::stdout(&out);
+    assert!(!all.contains("unknown tree `broken`"), "{all}");
+    assert!(
+        all.contains("content/trees/broken.yaml"),
+        "the tree's own error"
+    );
 }
