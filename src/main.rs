@@ -101,8 +101,11 @@ enum NewCommand {
     )]
     Article {
         slug: String,
+        /// A category id from site.yaml
         #[arg(long)]
         category: String,
+        #[command(flatten)]
+        page: NewPageArgs,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -110,9 +113,31 @@ enum NewCommand {
     #[command(after_help = "Example:\n  waymark new tree coex-connection")]
     Tree {
         slug: String,
+        #[command(flatten)]
+        page: NewPageArgs,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(clap::Args)]
+struct NewPageArgs {
+    /// Title [default: from the slug]
+    #[arg(long)]
+    title: Option<String>,
+    /// The one-sentence description [default: a placeholder that `check` warns about]
+    #[arg(long)]
+    description: Option<String>,
+}
+
+impl NewPageArgs {
+    fn page<'a>(&'a self, slug: &'a str) -> scaffold::NewPage<'a> {
+        scaffold::NewPage {
+            slug,
+            title: self.title.as_deref(),
+            description: self.description.as_deref(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -184,10 +209,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New(NewCommand::Article {
             slug,
             category,
+            page,
             root,
-        }) => created(scaffold::new_article(&root, &slug, &category, &today())),
-        Command::New(NewCommand::Tree { slug, root }) => {
-            created(scaffold::new_tree(&root, &slug, &today()))
+        }) => created(scaffold::new_article(
+            &root,
+            &page.page(&slug),
+            &category,
+            &today(),
+        )),
+        Command::New(NewCommand::Tree { slug, page, root }) => {
+            created(scaffold::new_tree(&root, &page.page(&slug), &today()))
         }
         Command::Graph { tree, format, root } => graph(&root, &tree, format),
         Command::Init { dir } => init(&dir),
@@ -241,8 +272,11 @@ fn check(site: &SiteArgs, format: Format, deny_warnings: bool) -> anyhow::Result
         report.eprint();
         for (slug, s) in &report.tree_stats {
             println!(
-                "tree {slug}: {} nodes, {} outcomes, {} distinct paths, longest path {} steps",
-                s.nodes, s.outcomes, s.paths, s.longest
+                "tree {slug}: {}, {}, {}, longest path {}",
+                plural(s.nodes, "node"),
+                plural(s.outcomes, "outcome"),
+                plural(s.paths as usize, "distinct path"),
+                plural(s.longest, "step")
             );
         }
     }
@@ -315,5 +349,14 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("note: could not open a browser ({opener}: {e}); open {url} yourself");
+    }
+}
+
+/// "1 step", "2 steps".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::base::diagnostic::{Diagnostic, Pos};
-use crate::load::site::Site;
+use crate::load::site::{ARTICLE_PLACEHOLDER, Site, TREE_PLACEHOLDER};
 use crate::load::tree::NodeKind;
 use crate::text::markdown::Rendered;
 
@@ -15,6 +15,9 @@ pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
         out.extend(article_warnings(article, today));
     }
     for tree in &site.trees {
+        if tree.description.trim() == TREE_PLACEHOLDER {
+            out.push(placeholder(&tree.file, tree.description_pos));
+        }
         for node in &tree.nodes {
             match &node.kind {
                 NodeKind::Question { details, .. } => {
@@ -40,6 +43,9 @@ pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
 /// Warnings of one article: its Markdown and its dates.
 pub fn article_warnings(article: &crate::load::article::Article, today: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if article.description.trim() == ARTICLE_PLACEHOLDER {
+        out.push(placeholder(&article.file, article.description_pos));
+    }
     markdown_warnings(&article.file, &article.body, &mut out);
     let [updated_pos, review_pos] = article.date_pos;
     if let Some(updated) = article.updated.as_deref().filter(|d| *d > today) {
@@ -67,6 +73,16 @@ pub fn article_warnings(article: &crate::load::article::Article, today: &str) ->
         );
     }
     out
+}
+
+fn placeholder(file: &Path, pos: Pos) -> Diagnostic {
+    Diagnostic::warning(
+        "W-PLACEHOLDER",
+        file,
+        pos,
+        "`description` is still the placeholder `waymark new` wrote",
+    )
+    .with_help("write the one sentence that lists and search results show for this page")
 }
 
 fn markdown_warnings(file: &Path, rendered: &Rendered, out: &mut Vec<Diagnostic>) {

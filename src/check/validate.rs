@@ -508,9 +508,14 @@ fn check_categories(site: &Site, out: &mut Vec<Diagnostic>) {
         if !ids.contains(&category.value.as_str()) {
             let message = format!("{what} is in unknown category `{}`", category.value);
             let d = Diagnostic::error("E-CATEGORY-UNKNOWN", file, category.pos, message);
+            let listed = if ids.is_empty() {
+                "site.yaml lists none yet".to_string()
+            } else {
+                format!("site.yaml lists: {}", ids.join(", "))
+            };
             let d = match suggest(&category.value, ids.iter().copied()) {
-                Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                None => d.with_help("add it under `categories:` in site.yaml, or set `category:` to one listed there"),
+                Some(near) => d.with_help(format!("did you mean `{near}`? {listed}")),
+                None => d.with_help(format!("add it under `categories:` in site.yaml, or set `category:` to one listed there ({listed})")),
             };
             out.push(d);
         }

@@ -29,7 +29,24 @@ struct FrontMatter {
     aliases: Vec<String>,
     #[serde(default)]
     related: Vec<String>,
+    /// Custom fields for templates, as `page.article.extra.<name>`.
+    extra: Option<serde_yaml::Value>,
 }
+
+/// The front-matter fields, for listing unknown ones all at once.
+const FIELDS: [&str; 11] = [
+    "title",
+    "description",
+    "category",
+    "tags",
+    "updated",
+    "review_by",
+    "order",
+    "draft",
+    "aliases",
+    "related",
+    "extra",
+];
 
 /// A loaded article, its Markdown already rendered.
 #[derive(Debug)]
@@ -45,6 +62,8 @@ pub struct Article {
     pub review_by: Option<String>,
     /// Where `updated` and `review_by` are written, for warnings.
     pub date_pos: [Pos; 2],
+    /// Where `description` is written, for warnings.
+    pub description_pos: Pos,
     /// Position in its category; articles without one come last, by title.
     pub order: i64,
     pub draft: bool,
@@ -53,6 +72,9 @@ pub struct Article {
     /// Rendered body; its plain-text sections are analysed for search
     /// and dropped.
     pub body: Rendered,
+    /// The front matter's `extra:` map, for custom templates (`null`
+    /// when absent).
+    pub extra: serde_json::Value,
 }
 
 /// An article and the words search needs of it (empty for a draft left
@@ -87,11 +109,15 @@ pub fn load(
             return (None, vec![d.with_help(help)]);
         }
     };
+    let index = YamlIndex::new(split.yaml, split.yaml_line);
+    let unknown = unknown_fields(split.yaml, file, &index);
+    if !unknown.is_empty() {
+        return (None, unknown);
+    }
     let fm: FrontMatter = match yaml::from_str(split.yaml, file, split.yaml_line) {
         Ok(fm) => fm,
         Err(d) => return (None, vec![*d]),
     };
-    let index = YamlIndex::new(split.yaml, split.yaml_line);
     let slug = crate::text::link::slug_of(file).to_string();
     if !crate::load::config::is_slug(&slug) {
         diagnostics.push(
@@ -169,13 +195,46 @@ pub fn load(
         updated: fm.updated,
         review_by: fm.review_by,
         date_pos: [index.value("updated"), index.value("review_by")],
+        description_pos: index.value("description"),
         order: fm.order.unwrap_or(i64::MAX),
         draft: fm.draft,
         aliases: locate_list("aliases", fm.aliases),
         related: locate_list("related", fm.related),
         body,
+        extra: fm
+            .extra
+            .and_then(|v| serde_json::to_value(v).ok())
+            .unwrap_or_default(),
     };
     (Some((article, search)), diagnostics)
+}
+
+/// Every top-level field that is not one of [`FIELDS`], each with a
+/// did-you-mean: authors see all their typos in one run.
+fn unknown_fields(yaml_text: &str, file: &Path, index: &YamlIndex) -> Vec<Diagnostic> {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml_text)
+    else {
+        return Vec::new(); // the typed parse reports what is wrong
+    };
+    map.keys()
+        .filter_map(|k| k.as_str())
+        .filter(|k| !FIELDS.contains(k))
+        .map(|key| {
+            let d = Diagnostic::error(
+                "E-YAML-UNKNOWN-FIELD",
+                file,
+                index.key(key),
+                format!("unknown field `{key}`"),
+            );
+            match crate::base::diagnostic::suggest(key, FIELDS.iter().copied()) {
+                Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                None => d.with_help(format!(
+                    "known fields: {}; put custom fields under `extra:`",
+                    FIELDS.join(", ")
+                )),
+            }
+        })
+        .collect()
 }
 
 fn folder_name(file: &Path) -> String {
@@ -241,5 +300,36 @@ mod tests {
         );
         let (loaded, _) = load(path, text, &settings(), &analyser, true);
         assert!(!loaded.expect("loads").1.is_empty());
+    }
+
+    #[test]
+    fn every_unknown_field_is_reported_and_extra_is_kept() {
+        let text = "---\ntitle: T\ndescriptoin: D\ntagz: [a]\nteam_lead: me\n---\nBody\n";
+        let analyser = Analyser::new("en");
+        let path = Path::new("content/articles/a/x.md");
+        let (article, diags) = load(path, text, &settings(), &analyser, false);
+        assert!(article.is_none());
+        let found: Vec<(&str, usize, Option<&str>)> = diags
+            .iter()
+            .map(|d| (d.message.as_str(), d.pos.line, d.help.as_deref()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(
+            found[0],
+            (
+                "unknown field `descriptoin`",
+                3,
+                Some("did you mean `description`?")
+            )
+        );
+        assert_eq!(found[1].2, Some("did you mean `tags`?"));
+        assert!(found[2].2.is_some_and(|h| h.contains("under `extra:`")));
+
+        let text = "---\ntitle: T\ndescription: D\nextra:\n  owner: Ana\n  sla_hours: 4\n---\n";
+        let (article, diags) = load(path, text, &settings(), &analyser, false);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (article, _) = article.expect("loads");
+        assert_eq!(article.extra["owner"], "Ana");
+        assert_eq!(article.extra["sla_hours"], 4);
     }
 }

@@ -40,6 +40,21 @@ pub struct SearchConfig {
     /// Groups of words that find each other.
     #[serde(default)]
     pub synonyms: Vec<Vec<String>>,
+    /// Example text in the home page's search box; a neutral default.
+    #[serde(default)]
+    pub placeholder: Option<String>,
+}
+
+/// The home page's search placeholder when `search.placeholder` is unset.
+pub const DEFAULT_SEARCH_PLACEHOLDER: &str = "Search the help center";
+
+impl SearchConfig {
+    /// `search.placeholder`, or a neutral text for any help center.
+    pub fn placeholder(&self) -> &str {
+        self.placeholder
+            .as_deref()
+            .unwrap_or(DEFAULT_SEARCH_PLACEHOLDER)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -120,6 +135,14 @@ pub const FILE: &str = "site.yaml";
 /// Reads and checks `site.yaml`; mistakes become diagnostics.
 pub fn load(root: &Path) -> anyhow::Result<(Option<SiteConfig>, String, Vec<Diagnostic>)> {
     let path = root.join(FILE);
+    if !path.exists() {
+        anyhow::bail!(
+            "`{}` is not a waymark site: it has no site.yaml\n  \
+             = help: run waymark in a site's folder, point at one with `--root DIR`, \
+             or create one with `waymark init DIR`",
+            root.display()
+        );
+    }
     let text = std::fs::read_to_string(&path)
         .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
     let (config, diagnostics) = parse(&text);
@@ -211,6 +234,19 @@ mod tests {
         assert_eq!(c.base_path(), "/help/");
         assert_eq!(c.origin(), "https://example.com");
         assert_eq!(config("https://example.com").base_path(), "/");
+    }
+
+    #[test]
+    fn search_placeholder_is_neutral_unless_set() {
+        assert_eq!(
+            config("https://e.com/").search.placeholder(),
+            "Search the help center"
+        );
+        let c: SiteConfig = serde_yaml::from_str(
+            "title: T\nbase_url: https://e.com/\nsearch:\n  placeholder: e.g. red light\n",
+        )
+        .expect("valid");
+        assert_eq!(c.search.placeholder(), "e.g. red light");
     }
 
     #[test]

@@ -110,6 +110,11 @@ pub struct Loaded {
     pub sources: HashMap<PathBuf, String>,
 }
 
+/// The descriptions `waymark new` writes until the author replaces them;
+/// `check` warns while one is left.
+pub const ARTICLE_PLACEHOLDER: &str = "One sentence that says what this article answers.";
+pub const TREE_PLACEHOLDER: &str = "Answer a few questions to find what to do next.";
+
 pub const ARTICLES_DIR: &str = "content/articles";
 pub const TREES_DIR: &str = "content/trees";
 

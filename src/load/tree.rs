@@ -21,6 +21,8 @@ pub struct Tree {
     pub file: PathBuf,
     pub title: String,
     pub description: String,
+    /// Where `description` is written, for warnings.
+    pub description_pos: Pos,
     pub category: Located<String>,
     pub tags: Vec<String>,
     pub updated: Option<String>,
@@ -469,6 +471,7 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
         file: file.to_path_buf(),
         title,
         description,
+        description_pos: r.index.value("description"),
         category,
         tags,
         updated,
@@ -607,8 +610,13 @@ fn read_node(r: &mut Reader, id: &str, map: &Mapping, path: &str) -> Option<Node
                 pos,
                 format!("unknown outcome kind `{other}`"),
             )
-            .with_suggestion(other, OUTCOME_KINDS)
-            .with_help_if_none(format!("use one of: {}", OUTCOME_KINDS.join(", ")));
+            .with_help(match suggest(other, OUTCOME_KINDS) {
+                Some(near) => format!(
+                    "did you mean `{near}`? allowed: {}",
+                    OUTCOME_KINDS.join(", ")
+                ),
+                None => format!("use one of: {}", OUTCOME_KINDS.join(", ")),
+            });
             r.diagnostics.push(d);
             OutcomeKind::Fix
         }

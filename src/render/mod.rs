@@ -35,6 +35,8 @@ pub struct SiteContext {
     /// The search client, loaded on first use by `search_boot_url`.
     pub search_js_url: String,
     pub search_boot_url: String,
+    /// `search.placeholder`, or a neutral default.
+    pub search_placeholder: String,
     pub feedback_endpoint: Option<String>,
     /// The theme's `partials/head.html`, `header.html` and `footer.html`,
     /// the same on every page: rendered once per build, not per page.
@@ -141,6 +143,7 @@ impl<'a> Renderer<'a> {
             tree_js_url: asset_url("tree.js"),
             search_js_url: asset_url("search.js"),
             search_boot_url: asset_url("search-boot.js"),
+            search_placeholder: config.search.placeholder().to_string(),
             feedback_endpoint: config.feedback.endpoint.clone(),
             head_html: String::new(),
             header_html: String::new(),
@@ -441,6 +444,8 @@ impl<'a> Renderer<'a> {
             previous: Option<LinkItem>,
             next: Option<LinkItem>,
             neighbours: Vec<Neighbour>,
+            /// The front matter's `extra:` map (`null` when absent).
+            extra: &'a serde_json::Value,
         }
         #[derive(Serialize)]
         struct Neighbour {
@@ -502,6 +507,7 @@ impl<'a> Renderer<'a> {
                 previous,
                 next,
                 neighbours,
+                extra: &a.extra,
             },
         };
         let html = self.page("article.html", &meta, &page)?;

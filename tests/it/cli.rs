@@ -98,3 +98,85 @@ fn new_article_and_tree_pass_check() {
         "no overwrite"
     );
 }
+
+#[test]
+fn outside_a_site_the_error_names_root_and_init() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [&["check"][..], &["build"], &["new", "tree", "x"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run waymark");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("no site.yaml") && err.contains("--root") && err.contains("waymark init"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!dir.path().join("content").exists(), "nothing was created");
+}
+
+#[test]
+fn new_refuses_unknown_categories_and_taken_slugs_and_its_pages_check_clean() {
+    let site = TestSite::new("basic");
+    let out = site.run(&["new", "article", "led", "--category", "fixs"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("did you mean `fixes`?") && err.contains("getting-started"),
+        "{err}"
+    );
+    // Taken in another category: slugs are unique across the site.
+    let out = site.run(&["new", "article", "welcome", "--category", "fixes"]);
+    assert!(
+        stderr(&out).contains("content/articles/getting-started/welcome.md"),
+        "{}",
+        stderr(&out)
+    );
+    let out = site.run(&["new", "tree", "connect"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let made = [
+        site.run(&[
+            "new",
+            "article",
+            "led",
+            "--category",
+            "fixes",
+            "--title",
+            "LED: what it means",
+            "--description",
+            "What each light means.",
+        ]),
+        site.run(&[
+            "new",
+            "tree",
+            "lights",
+            "--description",
+            "Find out why the light is red.",
+        ]),
+    ];
+    for out in &made {
+        assert!(out.status.success(), "{}", stderr(out));
+    }
+    let check = site.run(&["check", "--deny-warnings"]);
+    assert!(
+        check.status.success(),
+        "scaffolds check clean: {}",
+        stderr(&check)
+    );
+    // Left as written, the placeholder description is a warning.
+    assert!(
+        site.run(&["new", "article", "later", "--category", "fixes"])
+            .status
+            .success()
+    );
+    let check = site.run(&["check"]);
+    let err = stderr(&check);
+    assert!(
+        err.contains("warning[W-PLACEHOLDER]") && err.contains("later.md:3:14"),
+        "{err}"
+    );
+}

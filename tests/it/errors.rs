@@ -290,9 +290,11 @@ fn very_large_and_deep_content_builds_in_bounded_time() {
             .exists()
     );
     let check = site.run(&["check"]);
-    assert!(crate::harness::stdout(&check).contains(
-        "tree deep: 10001 nodes, 1 outcomes, 1 distinct paths, longest path 10000 steps"
-    ));
+    assert!(
+        crate::harness::stdout(&check).contains(
+            "tree deep: 10001 nodes, 1 outcome, 1 distinct path, longest path 10000 steps"
+        )
+    );
 }
 
 #[test]
