@@ -48,14 +48,29 @@ pub(crate) fn fold(text: &str) -> String {
 /// Splits folded text into words; `ascii` says the original text was
 /// ASCII (most help text is), which a byte scanner handles alike.
 pub(crate) fn split_words<'t>(folded: &'t str, ascii: bool, mut f: impl FnMut(&'t str)) {
+    let mut word_and_parts = |word: &'t str| {
+        f(word);
+        // Identifiers are found by their parts too: `err_dhcp_timeout`
+        // by `dhcp`, `api.v2.send` by `send`, `2.3.1` by `3`.
+        if word.contains(IDENTIFIER_JOINERS) {
+            for part in word.split(IDENTIFIER_JOINERS) {
+                if part.chars().any(char::is_alphanumeric) {
+                    f(part);
+                }
+            }
+        }
+    };
     if ascii {
-        ascii_words(folded, f);
+        ascii_words(folded, word_and_parts);
     } else {
         for word in folded.unicode_words() {
-            f(word);
+            word_and_parts(word);
         }
     }
 }
+
+/// What joins the parts of identifiers and versions inside one word.
+const IDENTIFIER_JOINERS: [char; 3] = ['_', '.', ':'];
 
 /// UAX #29 word boundaries restricted to ASCII: letters and digits join,
 /// `_` joins anything, `'`, `.` and `:` join two letters, `,`, `;`, `.`
@@ -258,15 +273,18 @@ impl Analyser {
                 lengths[field] += 1;
             });
         }
-        // Stop words are dropped once per distinct word, not per word.
+        // Stop words (checked once per distinct word) do not count, but
+        // those in a title are kept there: a query of stop words only
+        // ("how to") still finds the pages titled with them.
         counts.retain(|word, tf| {
-            let stop = self.language.is_stopword(word);
-            if stop {
-                for f in 0..4 {
-                    lengths[f] -= tf[f];
-                }
+            if !self.language.is_stopword(word) {
+                return true;
             }
-            !stop
+            for f in 0..4 {
+                lengths[f] -= tf[f];
+            }
+            tf[1..].fill(0);
+            tf[0] > 0
         });
         // Frequencies saturate at 255: BM25 flattens long before.
         let saturate = |tf: [u32; 4]| tf.map(|n| n.min(255) as u8);
@@ -430,6 +448,50 @@ mod tests {
             ENGLISH_STOPWORDS.windows(2).all(|w| w[0] < w[1]),
             "sorted for binary search"
         );
+    }
+
+    #[test]
+    fn identifiers_are_words_and_so_are_their_parts() {
+        let words = |text: &str| {
+            let mut out = Vec::new();
+            let folded = fold(text);
+            split_words(&folded, text.is_ascii(), |w| out.push(w.to_string()));
+            out
+        };
+        assert_eq!(
+            words("ERR_DHCP_TIMEOUT and api.v2.send"),
+            // UAX #29 (and so the browser) ends a word at `.` after a digit.
+            ["err_dhcp_timeout", "err", "dhcp", "timeout", "and", "api.v2", "api", "v2", "send"]
+        );
+        assert_eq!(words("E-1042 in 2.3.1"), ["e", "1042", "in", "2.3.1", "2", "3", "1"]);
+        assert_eq!(words("invalid_token: ERR_42"), ["invalid_token", "invalid", "token", "err_42", "err", "42"]);
+        // Non-ASCII text takes the Unicode path, with the same parts.
+        assert_eq!(words("Código ERR_42"), ["codigo", "err_42", "err", "42"]);
+        assert_eq!(words("waba's"), ["waba's"], "apostrophes do not split");
+    }
+
+    #[test]
+    fn stop_words_are_kept_in_titles_only() {
+        let analyser = Analyser::new("en");
+        let doc = analyser.analyse(["How to connect", "", "", "the phone and the app"]);
+        let vocabulary = analyser.into_vocabulary();
+        let mut terms: Vec<(&str, [u8; 4])> = doc
+            .terms
+            .iter()
+            .map(|(id, tf)| (vocabulary.word(*id), *tf))
+            .collect();
+        terms.sort();
+        assert_eq!(
+            terms,
+            [
+                ("app", [0, 0, 0, 1]),
+                ("connect", [1, 0, 0, 0]),
+                ("how", [1, 0, 0, 0]),
+                ("phone", [0, 0, 0, 1]),
+                ("to", [1, 0, 0, 0]),
+            ]
+        );
+        assert_eq!(doc.lengths, [1, 0, 0, 2], "stop words do not count");
     }
 
     #[test]
