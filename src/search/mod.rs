@@ -28,6 +28,11 @@ const B: f32 = 0.75;
 /// rankings, and a query for them must stay small to download.
 const MAX_POSTINGS: usize = 5_000;
 const CHUNK_SIZE: usize = 40;
+/// A term with this many docs or more gets a top list; with fewer, its
+/// docs' chunks are as cheap to fetch.
+const TOP_MIN_DOCS: usize = 4;
+/// Docs in a top list: one page of results.
+const TOP_DOCS: usize = 10;
 /// A 2-letter shard bigger than this is split by 3-letter prefixes.
 const MAX_SHARD_BYTES: usize = 128 * 1024;
 /// Troubleshooters suggested when nothing matches.
@@ -184,7 +189,7 @@ impl<'a> Shard<'a> {
 /// of drafts left out of the site) reach the index.
 pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Result<usize> {
     let SearchInput { analyser, articles } = input;
-    let docs = collect_docs(site, articles, &analyser);
+    let mut docs = collect_docs(site, articles, &analyser);
     let vocabulary = analyser.into_vocabulary();
     let mut count = 0;
     let chunk_hash = write_chunks(&docs, sink, &mut count)?;
@@ -193,11 +198,13 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     let mut postings: Vec<Vec<(u32, [u8; 4])>> = vec![Vec::new(); stems.stems.len()];
     let mut lengths = Vec::with_capacity(doc_count);
     let mut merged: Vec<(u32, [u8; 4])> = Vec::new();
-    for (doc, d) in docs.into_iter().enumerate() {
+    for (doc, d) in docs.iter_mut().enumerate() {
+        // The terms go into postings; the metadata stays for top lists.
+        let terms = std::mem::take(&mut d.terms);
         // Surface words of one stem ("connect", "connected") add up.
         merged.clear();
         merged.extend(
-            d.terms
+            terms
                 .terms
                 .iter()
                 .map(|(w, tf)| (stems.of_word[*w as usize], *tf)),
@@ -215,9 +222,11 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         for (stem, tf) in &merged {
             postings[*stem as usize].push((doc as u32, *tf));
         }
-        lengths.push(d.terms.lengths);
+        lengths.push(terms.lengths);
     }
     let postings = score(postings, &lengths);
+    let top_hash = write_top_lists(&docs, &stems.stems, &postings, sink, &mut count)?;
+    drop(docs);
 
     // Every key once per thing it holds, sorted: typo variants, surface
     // words, stems. Keys borrow from the vocabulary where they can.
@@ -291,6 +300,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         "shards": shard_names,
         "chunk_size": CHUNK_SIZE,
         "chunks": { "count": doc_count.div_ceil(CHUNK_SIZE), "hash": chunk_hash },
+        "top": { "hash": top_hash, "min": TOP_MIN_DOCS, "size": TOP_DOCS },
         "stopwords": language.stopwords,
         "synonyms": synonyms,
         "trees": site.trees.iter().take(SUGGESTED_TREES).map(|t| serde_json::json!({
@@ -395,6 +405,84 @@ fn write_chunks(docs: &[Doc], sink: &Sink, count: &mut usize) -> anyhow::Result<
             ))
         })?;
     *count += docs.len().div_ceil(CHUNK_SIZE);
+    Ok(hash)
+}
+
+/// A term's best docs, with their metadata, in one small file: a results
+/// page for a common word needs that file instead of one docs chunk per
+/// result.
+#[derive(Serialize)]
+struct TopDoc<'a> {
+    id: u32,
+    #[serde(flatten)]
+    meta: DocMeta<'a>,
+}
+
+/// Writes `top-<hash>/<stem>.json` for every stem with at least
+/// [`TOP_MIN_DOCS`] postings: its [`TOP_DOCS`] highest-impact docs, best
+/// first, with their metadata. Returns the hash that names the folder.
+fn write_top_lists(
+    docs: &[Doc],
+    stems: &[String],
+    postings: &[Vec<(u32, u32)>],
+    sink: &Sink,
+    count: &mut usize,
+) -> anyhow::Result<String> {
+    let tops: Vec<(usize, Vec<u32>)> = postings
+        .par_iter()
+        .enumerate()
+        .filter(|(_, list)| list.len() >= TOP_MIN_DOCS)
+        .map(|(stem, list)| {
+            let mut doc = 0;
+            let mut scored: Vec<(u32, u32)> = list
+                .iter()
+                .map(|(delta, impact)| {
+                    doc += delta;
+                    (*impact, doc)
+                })
+                .collect();
+            // Best first; equal impacts by doc id, so output is stable.
+            scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            (stem, scored.iter().take(TOP_DOCS).map(|(_, d)| *d).collect())
+        })
+        .collect();
+    let mut hasher = Fingerprint::default();
+    hasher.write(b"top v1");
+    for (stem, ids) in &tops {
+        hasher.write(stems[*stem].as_bytes());
+        for id in ids {
+            let d = &docs[*id as usize];
+            hasher.write(&id.to_le_bytes());
+            for field in [d.title, &d.url, &d.crumb, d.section.as_deref().unwrap_or("\0"), &d.excerpt] {
+                hasher.write(field.as_bytes());
+            }
+        }
+    }
+    let hash = hasher.finish_hex();
+    tops.par_iter().try_for_each(|(stem, ids)| {
+        let list: Vec<TopDoc> = ids
+            .iter()
+            .map(|id| {
+                let d = &docs[*id as usize];
+                TopDoc {
+                    id: *id,
+                    meta: DocMeta {
+                        title: d.title,
+                        url: &d.url,
+                        crumb: &d.crumb,
+                        section: d.section.as_deref(),
+                        text: &d.excerpt,
+                    },
+                }
+            })
+            .collect();
+        let json = escape_json_for_html(&serde_json::to_string(&list)?);
+        sink(OutputFile::new(
+            format!("{}top-{hash}/{}.json", link::SEARCH_DIR, file_key(&stems[*stem])),
+            json,
+        ))
+    })?;
+    *count += tops.len();
     Ok(hash)
 }
 

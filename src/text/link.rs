@@ -254,7 +254,9 @@ pub fn is_search_index_file(path: &str) -> bool {
     path.strip_prefix(SEARCH_DIR).is_some_and(|name| {
         name == "manifest.json"
             || (name.ends_with(".json")
-                && (name.starts_with("shard-") || name.starts_with("docs-")))
+                && (name.starts_with("shard-")
+                    || name.starts_with("docs-")
+                    || name.starts_with("top-")))
     })
 }
 
@@ -377,6 +379,7 @@ mod tests {
             "/search/manifest.json"
         );
         assert!(is_search_index_file("search/manifest.json"));
+        assert!(is_search_index_file("search/top-0a1b2c3d/sync.json"));
         assert!(!is_search_index_file("search/index.html"));
         assert_eq!(slug_of(Path::new("content/trees/t.yaml")), "t");
     }
