@@ -42,6 +42,8 @@ const TYPO_MIN_CHARS: usize = 5;
 
 /// One search result target.
 struct Doc<'a> {
+    /// What the doc is part of, for the results page's filters.
+    group: Group<'a>,
     title: &'a str,
     url: String,
     crumb: String,
@@ -78,6 +80,10 @@ fn collect_docs<'a>(
             .unwrap_or_default();
         for section in sections {
             docs.push(Doc {
+                group: Group {
+                    category: &article.category.value,
+                    tree: false,
+                },
                 title: &article.title,
                 url: link::with_anchor(
                     url.clone(),
@@ -120,6 +126,10 @@ fn collect_docs<'a>(
                 step_title
             };
             docs.push(Doc {
+                group: Group {
+                    category: &tree.category.value,
+                    tree: true,
+                },
                 title,
                 url,
                 crumb: crumb.clone(),
@@ -226,6 +236,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     }
     let postings = score(postings, &lengths);
     let top_hash = write_top_lists(&docs, &stems.stems, &postings, sink, &mut count)?;
+    let groups = group_runs(&docs, site);
     drop(docs);
 
     // Every key once per thing it holds, sorted: typo variants, surface
@@ -301,6 +312,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         "chunk_size": CHUNK_SIZE,
         "chunks": { "count": doc_count.div_ceil(CHUNK_SIZE), "hash": chunk_hash },
         "top": { "hash": top_hash, "min": TOP_MIN_DOCS, "size": TOP_DOCS },
+        "groups": groups,
         "stopwords": language.stopwords,
         "synonyms": synonyms,
         "trees": site.trees.iter().take(SUGGESTED_TREES).map(|t| serde_json::json!({
@@ -408,6 +420,42 @@ fn write_chunks(docs: &[Doc], sink: &Sink, count: &mut usize) -> anyhow::Result<
     Ok(hash)
 }
 
+/// The kind and category of a doc: what the results page filters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Group<'a> {
+    category: &'a str,
+    /// A troubleshooter step rather than an article section.
+    tree: bool,
+}
+
+/// The groups of all docs, run-length coded (docs of one kind and
+/// category are consecutive, so a site has a few dozen runs): each run is
+/// `[first doc id, category index or -1, "article" | "tree"]`, with the
+/// categories listed once.
+fn group_runs(docs: &[Doc], site: &Site) -> serde_json::Value {
+    let categories = &site.config.categories;
+    let mut runs = Vec::new();
+    let mut last: Option<Group> = None;
+    for (id, d) in docs.iter().enumerate() {
+        if last != Some(d.group) {
+            let index = categories
+                .iter()
+                .position(|c| c.id == d.group.category)
+                .map_or(-1, |i| i as i64);
+            let kind = if d.group.tree { "tree" } else { "article" };
+            runs.push(serde_json::json!([id, index, kind]));
+            last = Some(d.group);
+        }
+    }
+    serde_json::json!({
+        "categories": categories
+            .iter()
+            .map(|c| serde_json::json!({ "id": c.id, "title": c.title }))
+            .collect::<Vec<_>>(),
+        "runs": runs,
+    })
+}
+
 /// A term's best docs, with their metadata, in one small file: a results
 /// page for a common word needs that file instead of one docs chunk per
 /// result.
@@ -443,7 +491,10 @@ fn write_top_lists(
                 .collect();
             // Best first; equal impacts by doc id, so output is stable.
             scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            (stem, scored.iter().take(TOP_DOCS).map(|(_, d)| *d).collect())
+            (
+                stem,
+                scored.iter().take(TOP_DOCS).map(|(_, d)| *d).collect(),
+            )
         })
         .collect();
     let mut hasher = Fingerprint::default();
@@ -453,7 +504,13 @@ fn write_top_lists(
         for id in ids {
             let d = &docs[*id as usize];
             hasher.write(&id.to_le_bytes());
-            for field in [d.title, &d.url, &d.crumb, d.section.as_deref().unwrap_or("\0"), &d.excerpt] {
+            for field in [
+                d.title,
+                &d.url,
+                &d.crumb,
+                d.section.as_deref().unwrap_or("\0"),
+                &d.excerpt,
+            ] {
                 hasher.write(field.as_bytes());
             }
         }
@@ -478,7 +535,11 @@ fn write_top_lists(
             .collect();
         let json = escape_json_for_html(&serde_json::to_string(&list)?);
         sink(OutputFile::new(
-            format!("{}top-{hash}/{}.json", link::SEARCH_DIR, file_key(&stems[*stem])),
+            format!(
+                "{}top-{hash}/{}.json",
+                link::SEARCH_DIR,
+                file_key(&stems[*stem])
+            ),
             json,
         ))
     })?;
