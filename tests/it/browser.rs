@@ -114,3 +114,33 @@ fn search_relevance_on_the_coex_help_center() {
     );
     node("search-relevance.mjs", &[site.as_os_str()]);
 }
+
+/// A site under a sub-path, as customers get it: the `every-feature`
+/// fixture (every Markdown feature, both link forms, two troubleshooters)
+/// built with the real binary and served by a plain static server at
+/// `/help/` with `Content-Security-Policy: default-src 'self'`
+/// (`tests/browser/subpath.mjs`): no CSP violations or console errors,
+/// axe-clean on every page type in light and dark, every image loads.
+#[test]
+fn sub_path_site_with_every_markdown_feature_under_a_strict_csp() {
+    let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("build")
+        .arg("--root")
+        .arg(repo.join("tests/fixtures/every-feature"))
+        .arg("--output")
+        .arg(&site)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("build");
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the fixture builds without warnings:\n{stderr}"
+    );
+    node("subpath.mjs", &[site.as_os_str()]);
+}

@@ -130,7 +130,7 @@ fn article_page_has_head_toc_body_and_navigation() {
     assert_eq!(texts(&html, ".callout-warning .callout-title"), ["Warning"]);
     assert_eq!(texts(&html, ".prose del"), ["old"]);
     assert_eq!(attrs(&html, ".prose input[type=checkbox]", "type").len(), 2);
-    assert_eq!(texts(&html, ".prose .footnote-definition").len(), 1);
+    assert_eq!(texts(&html, ".prose .footnotes li").len(), 1);
     // Metadata, related, trees pointing here, category neighbours.
     assert_eq!(attrs(&html, "time", "datetime"), ["2026-11-20"]);
     assert_eq!(texts(&html, ".tag"), ["intro", "basics"]);
@@ -202,6 +202,42 @@ fn no_inline_scripts_or_styles_and_no_other_origins() {
             );
         }
     }
+}
+
+#[test]
+fn search_boxes_have_the_sites_placeholder_and_distinct_landmark_names() {
+    let site = TestSite::new("basic");
+    assert!(site.build().status.success());
+    let home = site.html("public/index.html");
+    // Nothing from the CoEx site baked into the theme: a neutral default...
+    assert_eq!(
+        attrs(&home, "#home-search", "placeholder"),
+        ["Search the help center"]
+    );
+    // ...and two search landmarks on one page are told apart.
+    assert_eq!(
+        attrs(&home, "[role=search][aria-label]", "aria-label"),
+        ["Site search"]
+    );
+    assert_eq!(
+        attrs(&home, "[role=search][aria-labelledby]", "aria-labelledby"),
+        ["home-search-label"]
+    );
+    assert_eq!(
+        texts(&home, "#home-search-label"),
+        ["Describe your problem"]
+    );
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{config}search:\n  placeholder: e.g. payment error\n"),
+    );
+    assert!(site.build().status.success());
+    let home = site.html("public/index.html");
+    assert_eq!(
+        attrs(&home, "#home-search", "placeholder"),
+        ["e.g. payment error"]
+    );
 }
 
 #[test]

@@ -53,14 +53,55 @@ fn outcome_pages_show_kind_body_related_and_restart() {
         attrs(&html, "[data-action=restart]", "href"),
         ["/help/troubleshoot/connect/"]
     );
-    assert_eq!(
-        texts(&html, ".feedback-question"),
-        ["Did this solve your problem?"]
-    );
     let ld = texts(&html, "script[type='application/ld+json']");
     let value: serde_json::Value = serde_json::from_str(&ld[0]).expect("json-ld");
     assert_eq!(value["@type"], "BreadcrumbList");
     assert_eq!(value["itemListElement"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn feedback_question_only_with_an_endpoint() {
+    let site = TestSite::new("basic");
+    assert!(site.build().status.success());
+    let page = "public/troubleshoot/connect/escalate/index.html";
+    // Without an endpoint a vote would go nowhere: the question is not rendered.
+    let html = site.html(page);
+    assert!(texts(&html, ".feedback-question").is_empty());
+    assert!(attrs(&html, "body", "data-feedback-endpoint").is_empty());
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{config}feedback:\n  endpoint: https://example.com/votes\n"),
+    );
+    assert!(site.build().status.success());
+    let html = site.html(page);
+    assert_eq!(
+        texts(&html, ".feedback-question"),
+        ["Did this solve your problem?"]
+    );
+    assert_eq!(
+        attrs(&html, "body", "data-feedback-endpoint"),
+        ["https://example.com/votes"]
+    );
+}
+
+#[test]
+fn exit_answers_are_named_by_their_label_and_described_by_their_hint() {
+    let site = TestSite::new("basic");
+    assert!(site.build().status.success());
+    let home = site.html("public/troubleshoot/connect/index.html");
+    // "Something else" leaves the tree: its hint describes the link and is
+    // kept out of the link's name (no "elseOpens an article").
+    assert_eq!(
+        attrs(&home, ".answer[aria-describedby]", "aria-describedby"),
+        ["answer-exit-2"]
+    );
+    assert_eq!(texts(&home, "#answer-exit-2"), ["Opens an article"]);
+    assert_eq!(
+        attrs(&home, "#answer-exit-2", "aria-hidden"),
+        ["true"],
+        "the hint is a description, not part of the name"
+    );
 }
 
 #[test]

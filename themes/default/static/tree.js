@@ -1,12 +1,16 @@
 // Troubleshooter enhancement: answers move in place and the trail travels in the
 // URL as ?path=0.1 (answer indices from the start). Without JS (or in browsers
 // too old for modules) every answer is a plain link to the next node's page.
+// The trail is only ever answers given in this visit: a step opened directly
+// (search, a link without ?path=) starts a trail of its own, ?from=<node>&path=…,
+// and says so, rather than guessing the answers that lead there.
 const root = document.querySelector("[data-tree]") || document.createElement("div");
 const $ = (s) => root.querySelector(s);
 const slug = root.dataset.tree, key = "waymark:trail:" + slug, fbKey = "waymark:feedback:" + slug + ":";
 const home = !!$(".tree-header"), site = root.dataset.siteTitle;
 const byId = {};
-let tree, path = [];
+// state: { from: node id the customer's answers start at, path: answer indices from it }
+let tree, state = { from: root.dataset.start, path: [] };
 
 // el(tag, { attribute: value or null }, ...children)
 const el = (tag, attrs, ...kids) => {
@@ -16,17 +20,18 @@ const el = (tag, attrs, ...kids) => {
   return e;
 };
 const label = (n) => n.question || n.title;
-const query = () => new URLSearchParams(location.search).get("path");
+const param = (k) => new URLSearchParams(location.search).get(k);
 // Storage may be blocked (privacy settings): the URL still carries the trail.
 const storage = (s, k, v) => {
   try { return v == null ? s.getItem(k) : s.setItem(k, v); } catch (e) { return null; }
 };
 
-// Follow answer indices from the start; null if a step leaves the tree.
-const walk = (p) => {
-  let n = byId[tree.start];
+// Follow answer indices from s.from; null if a step leaves the tree.
+const walk = (s) => {
+  let n = byId[s.from];
   const steps = [];
-  for (const i of p) {
+  if (!n) return null;
+  for (const i of s.path) {
     const a = n.answers && n.answers[i];
     if (!a || !byId[a.next]) return null;
     steps.push({ q: n.question, a: a.label });
@@ -34,22 +39,15 @@ const walk = (p) => {
   }
   return { node: n, steps };
 };
-const parse = (s) => {
-  const p = /^\d+(\.\d+)*$/.test(s) && s.split(".").map(Number);
-  return p && walk(p) ? p : null;
+// A trail as written in the URL or the session: from (default: the start) and path ("0.1").
+const parse = (from, p) => {
+  const s = { from: from || tree.start, path: !p ? [] : /^\d+(\.\d+)*$/.test(p) && p.split(".").map(Number) };
+  return s.path && walk(s) ? s : null;
 };
-// Page opened without a trail (search, "all paths"): assume the shortest route,
-// so Back and further answers have a path to extend.
-const route = (id) => {
-  const seen = {}, queue = [[tree.start, []]];
-  for (let q; (q = queue.shift()); ) {
-    if (q[0] === id) return q[1];
-    (byId[q[0]].answers || []).forEach((a, i) => {
-      if (a.next && !seen[a.next]) queue.push([a.next, q[1].concat(i)]), (seen[a.next] = 1);
-    });
-  }
-  return [];
-};
+const qs = (s) =>
+  s.from !== tree.start ? (s.path.length ? "?from=" + encodeURIComponent(s.from) + "&path=" + s.path.join(".") : "")
+    : s.path.length ? "?path=" + s.path.join(".") : "";
+const same = (a, b) => a.from === b.from && a.path.join(".") === b.path.join(".");
 
 // Rebuild the step like node.html; the heading keeps the page's level (h2 under the tree home's h1).
 const render = (n) => {
@@ -60,10 +58,11 @@ const render = (n) => {
   $(".step").className = "step step-" + n.type + (n.outcome ? " outcome-" + n.outcome : "");
   if (n.answers) {
     kids.push(el("ol", { class: "answers" }, ...n.answers.map((a, i) => el("li", 0,
-      el("a", { class: "answer", href: a.url, "data-index": i, "data-next": a.next },
+      // An exit's hint ("Opens an article") describes the link; its name stays the answer.
+      el("a", { class: "answer", href: a.url, "data-index": i, "data-next": a.next, "aria-describedby": a.exit && "answer-exit-" + (i + 1) },
         el("span", { class: "answer-key", "aria-hidden": "true" }, i + 1),
         el("span", { class: "answer-label" }, a.label),
-        a.exit ? el("span", { class: "answer-exit" }, root.dataset[/^tree:/.test(a.exit) ? "exitTree" : "exitArticle"]) : "")))));
+        a.exit ? el("span", { class: "answer-exit", id: "answer-exit-" + (i + 1), "aria-hidden": "true" }, root.dataset[/^tree:/.test(a.exit) ? "exitTree" : "exitArticle"]) : "")))));
   } else {
     kids.unshift(el("p", { class: "outcome-kind outcome-kind-" + n.outcome },
       el("span", { class: "outcome-icon", "aria-hidden": "true" }), n.outcome_label));
@@ -75,30 +74,35 @@ const render = (n) => {
   $(".step-body").replaceChildren(...kids);
 };
 
-// The parts that need JS: trail, Back, copy for support, feedback.
+// The parts that need JS: trail, Back, copy for support, feedback (only
+// on sites with a feedback endpoint: the theme leaves it out otherwise).
 const decorate = ({ node: n, steps }) => {
-  const was = storage(localStorage, fbKey + n.id);
+  const was = storage(localStorage, fbKey + n.id), fb = $(".feedback");
   $(".copy-details").hidden = n.outcome !== "escalate";
-  $(".feedback").hidden = !n.outcome;
   $(".copy-fallback").hidden = true;
-  $(".copy-status").textContent = $(".feedback-thanks").textContent = "";
-  root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", b.dataset.helpful === was));
+  $(".copy-status").textContent = "";
+  if (fb) {
+    fb.hidden = !n.outcome;
+    $(".feedback-thanks").textContent = "";
+    root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", b.dataset.helpful === was));
+  }
+  $(".trail-direct").hidden = state.from === tree.start;
   $(".trail").hidden = $("[data-action=back]").hidden = !steps.length;
   $(".trail ol").replaceChildren(...steps.map((s, i) => el("li", 0, s.q + " → ", el("strong", 0, s.a), " — ",
     el("button", { type: "button", class: "link-button", "data-step": i }, "change",
       el("span", { class: "visually-hidden" }, " answer to: " + s.q)))));
 };
 
-// Show the step for path p. how: "push" (user action), "pop" (history) or "init".
-const go = (p, how) => {
-  const w = walk(p);
+// Show the step for trail s. how: "push" (user action), "pop" (history) or "init".
+const go = (s, how) => {
+  const w = walk(s);
   if (!w) return;
-  path = p;
-  const n = w.node, l = label(n), start = home && !p.length, state = { tree: slug, path: p };
-  const url = n.url + (p.length ? "?path=" + p.join(".") : "");
-  if (how === "init") history.replaceState(state, "", url + location.hash);
+  state = s;
+  const p = s.path, n = w.node, l = label(n), start = home && !p.length && s.from === tree.start;
+  const h = { tree: slug, from: s.from, path: p }, url = n.url + qs(s);
+  if (how === "init") history.replaceState(h, "", url + location.hash);
   else {
-    if (how === "push") history.pushState(state, "", url);
+    if (how === "push") history.pushState(h, "", url);
     render(n);
     document.title = (start ? "" : l + " · ") + tree.title + " · " + site;
     // As on the step's own page (the tree home has a hidden tree crumb).
@@ -109,13 +113,16 @@ const go = (p, how) => {
     $("[data-announce]").textContent = (n.outcome_label || "Step " + (p.length + 1)) + ": " + l;
   }
   decorate(w);
-  storage(sessionStorage, key, p.join("."));
+  storage(sessionStorage, key, s.from + ":" + p.join("."));
 };
 
 const copy = () => {
-  const { node, steps } = walk(path), st = $(".copy-status"), ta = $(".copy-text");
-  ta.value = [tree.title, "", ...steps.flatMap((s, i) => [i + 1 + ". " + s.q, "   Answer: " + s.a]),
-    "", "Outcome: " + node.title, "Page: " + location.href].join("\n");
+  const { node, steps } = walk(state), st = $(".copy-status"), ta = $(".copy-text");
+  // Only what the customer answered here; a step opened directly says so.
+  const direct = state.from === tree.start ? []
+    : [steps.length ? "Opened directly at: " + label(byId[state.from]) + " (answers before it are not known)" : "Opened this step directly (no answers given)"];
+  ta.value = [[tree.title], direct, steps.flatMap((s, i) => [i + 1 + ". " + s.q, "   Answer: " + s.a]),
+    ["Outcome: " + node.title, "Page: " + location.href]].filter((b) => b.length).map((b) => b.join("\n")).join("\n\n");
   const fallback = () => {
     // No clipboard (old browser, permission denied): show the text, selected.
     $(".copy-fallback").hidden = false;
@@ -128,13 +135,13 @@ const copy = () => {
 };
 
 const feedback = (btn) => {
-  const v = btn.dataset.helpful, id = walk(path).node.id, ep = document.body.dataset.feedbackEndpoint;
+  const v = btn.dataset.helpful, id = walk(state).node.id, ep = document.body.dataset.feedbackEndpoint;
   storage(localStorage, fbKey + id, v);
   root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", b === btn));
   $(".feedback-thanks").textContent = $(".feedback-thanks").dataset[v];
   // Only with a configured endpoint does anything leave the browser.
   if (ep && navigator.sendBeacon) {
-    const body = JSON.stringify({ tree: slug, node: id, path: path.join("."), helpful: v === "yes" });
+    const body = JSON.stringify({ tree: slug, node: id, from: state.from, path: state.path.join("."), helpful: v === "yes" });
     navigator.sendBeacon(ep, new Blob([body], { type: "application/json" }));
   }
 };
@@ -143,10 +150,11 @@ root.addEventListener("click", (e) => {
   const t = e.target.closest("a, button"), a = t && t.dataset.action;
   // Modified clicks keep their meaning (new tab).
   if (!t || !tree || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
-  if (t.matches(".answer[data-next]")) go(path.concat(+t.dataset.index), "push");
-  else if (a === "restart") go([], "push");
-  else if (a === "back") go(path.slice(0, -1), "push");
-  else if (t.dataset.step) go(path.slice(0, +t.dataset.step), "push");
+  const to = (p) => go({ from: state.from, path: p }, "push");
+  if (t.matches(".answer[data-next]")) to(state.path.concat(+t.dataset.index));
+  else if (a === "restart" || a === "from-start") go({ from: tree.start, path: [] }, "push");
+  else if (a === "back") to(state.path.slice(0, -1));
+  else if (t.dataset.step) to(state.path.slice(0, +t.dataset.step));
   else if (a === "copy") copy();
   else if (t.dataset.helpful) feedback(t);
   else return; // exits and other links navigate normally
@@ -163,9 +171,9 @@ document.addEventListener("keydown", (e) => {
 
 addEventListener("popstate", (e) => {
   if (!tree) return;
-  const p = e.state && e.state.tree === slug ? e.state.path : parse(query());
-  if (p && p.join(".") === path.join(".")) return; // fragment jump (skip link)
-  if (p && walk(p).node.url === location.pathname) go(p, "pop");
+  const h = e.state, s = h && h.tree === slug ? parse(h.from, h.path.join(".")) : parse(param("from"), param("path"));
+  if (s && same(s, state)) return; // fragment jump (skip link)
+  if (s && walk(s).node.url === location.pathname) go(s, "pop");
   else location.reload();
 });
 
@@ -175,8 +183,10 @@ if (root.dataset.treeJson) fetch(root.dataset.treeJson).then((r) => r.json()).th
   t.nodes.forEach((n) => (byId[n.id] = n));
   if (t.schema !== 1 || !byId[node] || !byId[t.start]) return;
   tree = t;
-  // Trail from the URL, else this tab's session if it ends here, else assumed.
-  const here = (p) => (p && walk(p).node.id === node ? p : null);
-  go(here(parse(query())) || here(parse(storage(sessionStorage, key))) || route(node), "init");
+  // Trail from the URL, else this tab's session if it ends here, else none:
+  // the customer opened this step directly.
+  const here = (s) => (s && walk(s).node.id === node ? s : null);
+  const kept = /^([^:]*):(.*)$/.exec(storage(sessionStorage, key) || "") || [];
+  go(here(parse(param("from"), param("path"))) || here(parse(kept[1], kept[2])) || { from: node, path: [] }, "init");
   root.classList.add("tree-ready"); // for CSS and tests: the page is enhanced
 }).catch(() => { /* keep the static page */ });

@@ -1,0 +1,411 @@
+// Browser tests for a site published under a sub-path, as a customer gets it:
+// the built fixture tests/fixtures/every-feature (every Markdown feature, both
+// link forms, two troubleshooters) served by a plain static server at /help/
+// with `Content-Security-Policy: default-src 'self'` on every response.
+//   node tests/browser/subpath.mjs <folder written by `waymark build`>
+import assert from "node:assert/strict";
+import { suite } from "./harness.mjs";
+import { serve } from "./static-server.mjs";
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: node tests/browser/subpath.mjs <built site folder>");
+  process.exit(2);
+}
+const server = await serve(dir, { mount: "/help/", beacon: "/help/feedback" });
+const { ORIGIN, u, test, watch, withPage, withContext, axe, run } = suite(server.url);
+const SITE_URL = "https://example.com/help/"; // base_url in the fixture's site.yaml
+
+const TREE = "troubleshoot/no-internet/";
+const PAGES = {
+  home: "",
+  category: "categories/setup/",
+  "article with every Markdown feature": "articles/router-basics/",
+  "tree home": TREE,
+  "question step": TREE + "red-light/",
+  "outcome step": TREE + "power-supply/",
+  "paths page": TREE + "paths/",
+  "search page with results": "search/?q=router",
+  "missing page": "nope/",
+};
+const isStep = (p) => p.startsWith("troubleshoot/") && !p.endsWith("paths/");
+const ready = (page) => page.waitForSelector("[data-tree].tree-ready", { state: "attached" });
+const searched = (page) => page.waitForFunction(() => document.querySelector("[data-search-results]")?.dataset.shown !== undefined);
+
+// Opens `path` and waits until scripts are done with it.
+async function open(page, path) {
+  const res = await page.goto(path, { waitUntil: "load" });
+  await page.waitForLoadState("networkidle");
+  if (isStep(path)) await ready(page);
+  if (path.startsWith("search/")) await searched(page);
+  return res;
+}
+
+// Every page the sitemap lists, as paths relative to the served /help/.
+async function sitemap(page) {
+  const xml = await (await page.request.get(u("sitemap.xml"))).text();
+  const urls = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
+  assert.ok(urls.length > 10, `sitemap lists the site: ${urls.length}`);
+  return urls.map((l) => {
+    assert.ok(l.startsWith(SITE_URL), `sitemap URL under base_url: ${l}`);
+    return l.slice(SITE_URL.length);
+  });
+}
+
+// ---------- tests ----------
+
+test("every page under /help/ works with a strict CSP: no violations, console errors or failed requests; every image loads; every link resolves under /help/", async () => {
+  const problems = [];
+  const checked = new Map(); // url -> Promise<{ status, body }>
+  const fetchOnce = (page, url) => {
+    if (!checked.has(url)) checked.set(url, page.request.get(url, { maxRedirects: 0 }).then(async (r) => ({ status: r.status(), body: await r.text() })));
+    return checked.get(url);
+  };
+  await withContext(async (ctx) => {
+    const first = await ctx.newPage();
+    const paths = [...new Set([...(await sitemap(first)), ...Object.values(PAGES)])];
+    await first.close();
+    for (const path of paths) {
+      const page = await ctx.newPage();
+      const missing = path === PAGES["missing page"];
+      const w = watch(page, { allow404: missing ? [path] : [] });
+      const res = await open(page, path);
+      if (res.status() !== (missing ? 404 : 200)) problems.push(`${path}: status ${res.status()}`);
+      const found = await page.evaluate(() => {
+        const abs = (v) => new URL(v, location.href).href;
+        const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+        return {
+          h1s: document.querySelectorAll("h1").length,
+          styled: [...document.querySelectorAll("[style]")].map((e) => e.outerHTML.slice(0, 80)),
+          inline: [...document.querySelectorAll("script:not([src]):not([type='application/ld+json'])")].length,
+          images: [...document.images].map((i) => ({ src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0, alt: i.getAttribute("alt") })),
+          links: [...document.querySelectorAll("a[href], link[href], script[src], img[src]")].map((e) => ({
+            raw: e.getAttribute("href") ?? e.getAttribute("src"),
+            url: abs(e.getAttribute("href") ?? e.getAttribute("src")),
+          })),
+          missingAnchors: [...document.querySelectorAll("a[href^='#']")]
+            .map((a) => decodeURIComponent(a.getAttribute("href").slice(1)))
+            .filter((id) => id && !document.getElementById(id)),
+          duplicateIds: ids.filter((id, i) => ids.indexOf(id) !== i),
+        };
+      });
+      if (found.h1s !== 1) problems.push(`${path}: ${found.h1s} h1 elements`);
+      for (const s of found.styled) problems.push(`${path}: style= attribute (blocked by the CSP): ${s}`);
+      if (found.inline) problems.push(`${path}: ${found.inline} inline scripts`);
+      for (const i of found.images) if (!i.ok) problems.push(`${path}: image did not load: ${i.src}`);
+      for (const id of found.missingAnchors) problems.push(`${path}: in-page link to missing #${id}`);
+      for (const id of found.duplicateIds) problems.push(`${path}: duplicate id ${id}`);
+      for (const { raw, url } of found.links) {
+        if (raw.startsWith("#")) continue; // in-page: checked above
+        const target = new URL(url);
+        if (target.origin !== ORIGIN) continue; // external links are not fetched
+        if (!target.pathname.startsWith("/help/")) {
+          problems.push(`${path}: link outside the base path: ${raw}`);
+          continue;
+        }
+        const { status, body } = await fetchOnce(page, target.origin + target.pathname + target.search);
+        if (status !== 200) problems.push(`${path}: ${raw} -> HTTP ${status}`);
+        const id = decodeURIComponent(target.hash.slice(1));
+        if (id && status === 200 && !body.includes(`id="${id}"`)) problems.push(`${path}: ${raw} -> no element #${id}`);
+      }
+      for (const issue of w.issues) problems.push(`${path}: ${issue}`);
+      await page.close();
+    }
+    assert.ok(paths.length >= 20, `pages checked: ${paths.length}`);
+  });
+  assert.deepEqual(problems, []);
+  // A plain host: nothing was requested outside the mount point.
+  const outside = server.requests.filter((r) => !/^\w+ \/help\//.test(r));
+  assert.deepEqual(outside, [], "requests outside /help/");
+});
+
+test("axe-core: no WCAG 2.1 A/AA violations on every page type, light and dark, including the states only JS shows", async () => {
+  const failures = [];
+  const states = {
+    ...PAGES,
+    // JS states: a step opened directly (no trail, says so), a trail with
+    // feedback pressed and the copy fallback open, the search popup.
+    "step opened directly, then answered (JS)": TREE + "power/",
+    "outcome with trail, feedback and copy fallback (JS)": TREE + "power-supply/?path=0.0",
+    "search popup open": "articles/led-colors/",
+  };
+  await withContext(async (ctx) => {
+    for (const scheme of ["light", "dark"]) {
+      for (const [name, path] of Object.entries(states)) {
+        const page = await ctx.newPage();
+        await page.emulateMedia({ colorScheme: scheme });
+        await open(page, path);
+        if (name.startsWith("step opened directly")) await page.locator(".step .answer").nth(0).click();
+        if (name.startsWith("outcome with trail")) {
+          await page.locator("[data-helpful=no]").click();
+          await page.evaluate(() => Object.defineProperty(navigator, "clipboard", { value: undefined }));
+          await page.locator("[data-action=copy]").click();
+          await page.locator(".copy-text").waitFor();
+        }
+        if (name === "search popup open") {
+          await page.locator("#site-search").pressSequentially("router ", { delay: 10 });
+          await page.locator(".search-popup [role=option]").first().waitFor();
+          await page.keyboard.press("ArrowDown");
+        }
+        failures.push(...(await axe(page, `[${scheme}] ${name} (${path})`)));
+        await page.close();
+      }
+    }
+  }, { bypassCSP: true });
+  assert.ok(failures.length === 0, `axe violations:\n${failures.join("\n")}`);
+});
+
+test("Markdown features render as meant under the CSP: aligned columns, footnotes with back-links, callouts, task lists, code", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, PAGES["article with every Markdown feature"]);
+    const md = await page.evaluate(() => {
+      const prose = document.querySelector(".prose");
+      const side = { start: "left", end: "right" }; // in a left-to-right page
+      const cells = (sel) => [...prose.querySelectorAll(sel)].map((c) => side[getComputedStyle(c).textAlign] || getComputedStyle(c).textAlign);
+      const refs = [...prose.querySelectorAll("sup a[href^='#']")].map((a) => {
+        const note = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+        const back = note && [...note.querySelectorAll("a[href^='#']")].map((b) => document.getElementById(decodeURIComponent(b.getAttribute("href").slice(1))));
+        return {
+          ref: a.getAttribute("href"),
+          note: !!note,
+          inList: !!note?.closest("ol"),
+          backToRef: !!back?.some((t) => t && (t === a || t.contains(a) || a.contains(t))),
+        };
+      });
+      const headingIds = [...prose.querySelectorAll("h2[id], h3[id]")].map((h) => h.id);
+      return {
+        header: cells("thead th"),
+        firstRow: cells("tbody tr:first-child td"),
+        refs,
+        noteIdsClashWithHeadings: refs.map((r) => r.ref.slice(1)).filter((id) => headingIds.includes(id)),
+        callouts: [...prose.querySelectorAll(".callout")].map((c) => c.className),
+        tasks: [...prose.querySelectorAll("input[type=checkbox]")].map((c) => ({ checked: c.checked, disabled: c.disabled })),
+        del: prose.querySelector("del, s")?.textContent,
+        code: prose.querySelector("pre code")?.textContent.trim(),
+        inlineCode: [...prose.querySelectorAll("p code, li code")].map((c) => c.textContent),
+        quote: prose.querySelector("blockquote:not(.callout)")?.textContent.trim(),
+        images: [...prose.querySelectorAll("img")].map((i) => ({ ok: i.naturalWidth > 0, src: new URL(i.src).pathname })),
+      };
+    });
+    assert.deepEqual(md.header, ["left", "center", "right"], "header cells aligned by column");
+    assert.deepEqual(md.firstRow, ["left", "center", "right"], "body cells aligned by column");
+    assert.equal(md.refs.length, 2, `two footnote references: ${JSON.stringify(md.refs)}`);
+    for (const r of md.refs) {
+      assert.ok(r.note && r.inList, `footnote ${r.ref} is an item of a list`);
+      assert.ok(r.backToRef, `footnote ${r.ref} links back to its reference`);
+    }
+    assert.deepEqual(md.noteIdsClashWithHeadings, [], "footnote ids never collide with heading ids");
+    assert.deepEqual(md.callouts.map((c) => c.match(/callout-(\w+)/)?.[1]), ["note", "tip", "important", "warning", "caution"]);
+    assert.deepEqual(md.tasks, [{ checked: true, disabled: true }, { checked: false, disabled: true }, { checked: false, disabled: true }]);
+    assert.equal(md.del, "struck-out text");
+    assert.equal(md.code, "ping -c 3 192.168.1.1");
+    assert.ok(md.inlineCode.includes("inline code"), "inline code");
+    assert.match(md.quote, /Keep the router upright/);
+    assert.deepEqual(md.images, [{ ok: true, src: "/help/img/router.png" }, { ok: true, src: "/help/img/lights.svg" }]);
+    assert.deepEqual(w.issues, []);
+  });
+});
+
+// Accessible names (and descriptions) as Chromium computes them, not Playwright's own guess.
+async function accessible(page, role) {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  await cdp.detach();
+  return nodes
+    .filter((n) => n.role?.value === role && !n.ignored)
+    .map((n) => ({ name: n.name?.value ?? "", description: n.description?.value ?? "" }));
+}
+const accessibleNames = async (page, role) => (await accessible(page, role)).map((n) => n.name);
+
+test("accessible names: exit answers, task-list checkboxes and the two search landmarks", async () => {
+  await withPage(async (page) => {
+    await open(page, TREE);
+    // An exit answer is named by its label; the hint describes it.
+    const links = await accessible(page, "link");
+    const named = (name) => links.find((l) => l.name === name);
+    assert.equal(named("I do not know what the lights mean")?.description, "Opens an article", JSON.stringify(links));
+    assert.equal(named("Everything looks normal but Wi-Fi is slow")?.description, "Opens another troubleshooter");
+    assert.ok(!links.some((l) => /Opens/.test(l.name)), "no label run into its hint");
+    // The same when tree.js draws the step in place.
+    await page.locator(".step .answer").nth(1).click();
+    await page.locator("[data-action=back]").click();
+    const again = await accessible(page, "link");
+    assert.equal(again.find((l) => l.name === "I do not know what the lights mean")?.description, "Opens an article");
+    await open(page, "articles/router-basics/");
+    const boxes = await accessibleNames(page, "checkbox");
+    assert.equal(boxes.length, 3);
+    assert.ok(boxes.every((n) => n.trim()), `every checkbox has a name: ${JSON.stringify(boxes)}`);
+    await open(page, "");
+    const searches = await accessibleNames(page, "search");
+    assert.equal(searches.length, 2, "header and home search");
+    assert.equal(new Set(searches).size, 2, `distinct landmark names: ${searches}`);
+    await open(page, "search/?q=wifi");
+    const onSearch = await accessibleNames(page, "search");
+    assert.equal(new Set(onSearch).size, 2, `distinct landmark names on the search page: ${onSearch}`);
+  });
+});
+
+// What the troubleshooter shows now.
+const step = (page) =>
+  page.evaluate(() => {
+    const q = (s) => document.querySelector(s);
+    const visible = (s) => !!q(s)?.checkVisibility();
+    return {
+      url: location.pathname + location.search,
+      title: q(".step-title")?.textContent.trim(),
+      trail: visible(".trail") ? [...document.querySelectorAll(".trail li strong")].map((s) => s.textContent) : null,
+      trailQuestions: visible(".trail") ? [...document.querySelectorAll(".trail li")].map((s) => s.firstChild.textContent) : null,
+      direct: visible(".trail-direct"),
+      back: visible("[data-action=back]"),
+      yourAnswers: [...document.querySelectorAll("*")].some((e) => e.checkVisibility() && /Your answers/.test(e.textContent) && !e.children.length),
+    };
+  });
+const answer = (page, label) => page.locator(".step .answer", { hasText: label });
+const copied = async (page) => {
+  await page.evaluate(() => Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true }));
+  await page.locator("[data-action=copy]").click();
+  return page.locator("textarea.copy-text").inputValue();
+};
+
+test("troubleshooter trails are the truth: a step opened directly shows and reports only answers given in this visit", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    // Opened directly (search, a shared link without ?path=): no invented trail.
+    await open(page, TREE + "power/");
+    let s = await step(page);
+    assert.equal(s.url, "/help/" + TREE + "power/", "URL as opened");
+    assert.equal(s.title, "Is the power cable plugged in?");
+    assert.equal(s.trail, null, "no answers shown");
+    assert.ok(!s.yourAnswers, "no 'Your answers' heading");
+    assert.ok(s.direct, "says the step was opened directly");
+    assert.ok(!s.back, "no Back: there is nothing to go back to");
+
+    // Answers given here are the trail, starting at this step.
+    await answer(page, "Yes").click();
+    s = await step(page);
+    assert.equal(s.url, "/help/" + TREE + "power-supply/?from=power&path=0");
+    assert.deepEqual(s.trail, ["Yes"], "only the answer given");
+    assert.ok(s.direct, "still says where the answers start");
+    assert.ok(s.back);
+    const page1 = u(TREE + "power-supply/?from=power&path=0");
+    assert.equal(
+      await copied(page),
+      [
+        "My internet is down",
+        "",
+        "Opened directly at: Is the power cable plugged in? (answers before it are not known)",
+        "",
+        "1. Is the power cable plugged in?",
+        "   Answer: Yes",
+        "",
+        "Outcome: Ask for a new power supply",
+        `Page: ${page1}`,
+      ].join("\n"),
+    );
+    // The URL keeps exactly that trail: a reload shows the same.
+    await page.reload();
+    await ready(page);
+    s = await step(page);
+    assert.deepEqual([s.url, s.trail, s.direct], ["/help/" + TREE + "power-supply/?from=power&path=0", ["Yes"], true]);
+    // Back returns to where the customer came in.
+    await page.locator("[data-action=back]").click();
+    s = await step(page);
+    assert.deepEqual([s.url, s.title, s.trail, s.direct, s.back], ["/help/" + TREE + "power/", "Is the power cable plugged in?", null, true, false]);
+    // "Start from the first question" starts a full trail.
+    await page.locator(".trail-direct a").click();
+    s = await step(page);
+    assert.deepEqual([s.url, s.trail, s.direct], ["/help/" + TREE, null, false]);
+    await answer(page, "All lights are off").click();
+    await answer(page, "Yes").click();
+    s = await step(page);
+    assert.deepEqual([s.url, s.trail, s.direct], ["/help/" + TREE + "power-supply/?path=0.0", ["All lights are off", "Yes"], false]);
+    const full = await copied(page);
+    assert.ok(!/Opened/.test(full) && /1\. What do the router lights show\?\n   Answer: All lights are off\n2\. Is the power cable plugged in\?\n   Answer: Yes/.test(full), full);
+    // Within this visit, the bare URL of that step brings those answers back...
+    await open(page, TREE + "power-supply/");
+    assert.deepEqual((await step(page)).trail, ["All lights are off", "Yes"]);
+    // ...but another step opened directly shows none.
+    await open(page, TREE + "red-light/");
+    s = await step(page);
+    assert.deepEqual([s.trail, s.direct, s.yourAnswers], [null, true, false]);
+    assert.deepEqual(w.issues, []);
+  });
+  // An outcome opened directly in a fresh visit: the support details say so, with no answers.
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, TREE + "power-supply/");
+    const s = await step(page);
+    assert.deepEqual([s.trail, s.direct, s.yourAnswers], [null, true, false]);
+    const text = await copied(page);
+    assert.equal(
+      text,
+      ["My internet is down", "", "Opened this step directly (no answers given)", "", "Outcome: Ask for a new power supply", `Page: ${u(TREE + "power-supply/")}`].join("\n"),
+    );
+    assert.ok(!/Answer:/.test(text));
+    assert.deepEqual(w.issues, []);
+  });
+  // Without JavaScript nothing about answers is shown at all.
+  await withPage(async (page) => {
+    await page.goto(TREE + "power-supply/");
+    const s = await step(page);
+    assert.deepEqual([s.trail, s.direct, s.back, s.yourAnswers], [null, false, false, false]);
+  }, { javaScriptEnabled: false });
+});
+
+test("search without JavaScript: both boxes submit to /help/search/?q=, which says what to do; with JS the same URL shows results", async () => {
+  await withContext(async (ctx) => {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await page.goto("articles/led-colors/");
+    await page.locator("#site-search").fill("red light");
+    await Promise.all([page.waitForURL(u("search/?q=red+light")), page.locator("#site-search").press("Enter")]);
+    assert.match(await page.locator("main").innerText(), /Search needs JavaScript/);
+    const links = await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(links.includes("/help/categories/setup/") && links.includes("/help/troubleshoot/no-internet/"), `links: ${links}`);
+    await page.goto("");
+    assert.equal(await page.locator("#home-search").getAttribute("placeholder"), "e.g. red internet light", "placeholder from site.yaml");
+    await page.locator("#home-search").fill("wifi");
+    await Promise.all([page.waitForURL(u("search/?q=wifi")), page.locator("#home-search").press("Enter")]);
+    assert.match(await page.locator("main").innerText(), /Search needs JavaScript/);
+    assert.deepEqual(w.issues, []);
+  }, { javaScriptEnabled: false });
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, "search/?q=red+light");
+    assert.equal(await page.locator("#page-search").inputValue(), "red light", "the query is kept");
+    const hrefs = await page.locator(".search-results > li > a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(hrefs.length > 0 && hrefs.every((h) => h.startsWith("/help/")), `results under /help/: ${hrefs}`);
+    assert.equal(await page.locator("noscript").evaluate((n) => n.checkVisibility?.() ?? false), false);
+    // And the popup from the header box.
+    await page.goto("articles/led-colors/");
+    await page.locator("#site-search").pressSequentially("reset ", { delay: 10 });
+    await page.locator(".search-popup [role=option]").first().waitFor();
+    const opts = await page.locator(".search-popup [role=option]").evaluateAll((os) => os.map((o) => o.dataset.href));
+    assert.ok(opts.length > 0 && opts.every((h) => h.startsWith("/help/")), `popup results under /help/: ${opts}`);
+    assert.deepEqual(w.issues, []);
+  });
+});
+
+test("feedback: shown on outcomes because the site has an endpoint; a vote is a JSON beacon to it", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, TREE + "power-supply/?path=0.0");
+    assert.ok(await page.locator(".feedback").isVisible(), "feedback shown on an outcome");
+    const before = server.beacons.length;
+    await page.locator("[data-helpful=yes]").click();
+    await page.waitForFunction(() => document.querySelector(".feedback-thanks").textContent !== "");
+    for (let i = 0; i < 50 && server.beacons.length === before; i++) await page.waitForTimeout(100);
+    const got = server.beacons.slice(before);
+    assert.equal(got.length, 1, "one beacon");
+    assert.match(got[0].type, /application\/json/);
+    assert.deepEqual(JSON.parse(got[0].body), { tree: "no-internet", node: "power-supply", from: "lights", path: "0.0", helpful: true });
+    await open(page, TREE + "red-light/");
+    assert.equal(await page.locator(".feedback").isVisible(), false, "not on questions");
+    assert.deepEqual(w.issues, []);
+  });
+});
+
+const code = await run();
+await server.close();
+process.exit(code);
