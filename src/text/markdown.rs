@@ -200,6 +200,15 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                         .push(pos_of(range.start, range.len()));
                 }
             }
+            Event::TaskListMarker(done) => {
+                // A checkbox needs an accessible name (WCAG 4.1.2).
+                let html = if *done {
+                    r#"<input type="checkbox" disabled checked aria-label="Done"> "#
+                } else {
+                    r#"<input type="checkbox" disabled aria-label="Not done"> "#
+                };
+                events[i].0 = Event::InlineHtml(html.into());
+            }
             Event::FootnoteReference(label) => {
                 let label = label.to_string();
                 events[i].0 = Event::Html(footnotes.reference(&label).into());
@@ -612,5 +621,33 @@ mod tests {
         );
         assert_eq!(r.links.len(), 3);
         assert!(r.links[0].image);
+    }
+
+    #[test]
+    fn task_list_checkboxes_have_accessible_names() {
+        let r = render_str("- [x] Updated the app\n- [ ] Scanned the QR code\n");
+        assert!(
+            r.html
+                .contains(r#"<input type="checkbox" disabled checked aria-label="Done">"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<input type="checkbox" disabled aria-label="Not done">"#)
+        );
+        let off = render(
+            "- [x] a\n",
+            Origin::file(Path::new("a.md"), 1),
+            &Settings {
+                base_path: "/".into(),
+                raw_html: false,
+            },
+        );
+        assert!(
+            off.html.contains("<input"),
+            "kept with raw HTML off: {}",
+            off.html
+        );
     }
 }

@@ -461,10 +461,26 @@ mod tests {
         assert_eq!(
             words("ERR_DHCP_TIMEOUT and api.v2.send"),
             // UAX #29 (and so the browser) ends a word at `.` after a digit.
-            ["err_dhcp_timeout", "err", "dhcp", "timeout", "and", "api.v2", "api", "v2", "send"]
+            [
+                "err_dhcp_timeout",
+                "err",
+                "dhcp",
+                "timeout",
+                "and",
+                "api.v2",
+                "api",
+                "v2",
+                "send"
+            ]
         );
-        assert_eq!(words("E-1042 in 2.3.1"), ["e", "1042", "in", "2.3.1", "2", "3", "1"]);
-        assert_eq!(words("invalid_token: ERR_42"), ["invalid_token", "invalid", "token", "err_42", "err", "42"]);
+        assert_eq!(
+            words("E-1042 in 2.3.1"),
+            ["e", "1042", "in", "2.3.1", "2", "3", "1"]
+        );
+        assert_eq!(
+            words("invalid_token: ERR_42"),
+            ["invalid_token", "invalid", "token", "err_42", "err", "42"]
+        );
         // Non-ASCII text takes the Unicode path, with the same parts.
         assert_eq!(words("Código ERR_42"), ["codigo", "err_42", "err", "42"]);
         assert_eq!(words("waba's"), ["waba's"], "apostrophes do not split");

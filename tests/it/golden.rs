@@ -88,6 +88,12 @@ fn golden_basic_fixture_under_a_sub_path() {
 }
 
 #[test]
+fn golden_every_feature_fixture() {
+    let site = TestSite::new("every-feature");
+    assert_golden("every-feature", &site, &[]);
+}
+
+#[test]
 fn golden_init_site() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
