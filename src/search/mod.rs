@@ -237,6 +237,8 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     let postings = score(postings, &lengths);
     let top_hash = write_top_lists(&docs, &stems.stems, &postings, sink, &mut count)?;
     let groups = group_runs(&docs, site);
+    let pages = write_page_starts(&docs, sink)?;
+    count += 1;
     drop(docs);
 
     // Every key once per thing it holds, sorted: typo variants, surface
@@ -313,6 +315,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         "chunks": { "count": doc_count.div_ceil(CHUNK_SIZE), "hash": chunk_hash },
         "top": { "hash": top_hash, "min": TOP_MIN_DOCS, "size": TOP_DOCS },
         "groups": groups,
+        "pages": pages,
         "stopwords": language.stopwords,
         "synonyms": synonyms,
         "trees": site.trees.iter().take(SUGGESTED_TREES).map(|t| serde_json::json!({
@@ -454,6 +457,44 @@ fn group_runs(docs: &[Doc], site: &Site) -> serde_json::Value {
             .collect::<Vec<_>>(),
         "runs": runs,
     })
+}
+
+/// Writes `pages-<hash>.json`: which docs start a page (an article's top
+/// or a troubleshooter step; the docs after it, up to the next start, are
+/// the article's sections), as a base64 bitset, doc `d` at bit `d % 8` of
+/// byte `d / 8`. The results page counts results by page with it, without
+/// fetching their metadata. Returns the file name.
+fn write_page_starts(docs: &[Doc], sink: &Sink) -> anyhow::Result<String> {
+    let mut bits = vec![0u8; docs.len().div_ceil(8)];
+    for (d, doc) in docs.iter().enumerate() {
+        if doc.section.is_none() {
+            bits[d / 8] |= 1 << (d % 8);
+        }
+    }
+    let json = serde_json::json!({ "starts": base64(&bits) }).to_string();
+    let name = format!("pages-{}.json", fingerprint(json.as_bytes()));
+    sink(OutputFile::new(format!("{}{name}", link::SEARCH_DIR), json))?;
+    Ok(name)
+}
+
+/// Standard base64 with padding (RFC 4648), what browsers' `atob` reads.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// A term's best docs, with their metadata, in one small file: a results
@@ -845,5 +886,15 @@ mod tests {
             all.contains("\"reconnect\""),
             "tree and article words are in it"
         );
+    }
+
+    #[test]
+    fn base64_is_rfc_4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(&[0xff, 0x00, 0x81]), "/wCB");
     }
 }

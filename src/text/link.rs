@@ -256,6 +256,7 @@ pub fn is_search_index_file(path: &str) -> bool {
             || (name.ends_with(".json")
                 && (name.starts_with("shard-")
                     || name.starts_with("docs-")
+                    || name.starts_with("pages-")
                     || name.starts_with("top-")))
     })
 }

@@ -406,6 +406,102 @@ test("feedback: shown on outcomes because the site has an endpoint; a vote is a 
   });
 });
 
+// ---------- search v2: the results page ----------
+
+// The results page's links, relative to /help/, without anchors.
+const resultPages = (page) =>
+  page.locator(".search-results > li > a").evaluateAll((as) => as.map((a) => a.getAttribute("href").replace(/^\/help\//, "").replace(/#.*/, "")));
+
+test("search: identifiers and error codes are found whole, in any case, and by their parts", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    for (const q of ["ERR_DHCP_TIMEOUT", "err_dhcp_timeout", "dhcp", "timeout", "invalid_token", "token", "E-1042", "ERR_42", "err 42", "42", "2.3.1"]) {
+      await open(page, "search/?q=" + encodeURIComponent(q));
+      const pages = await resultPages(page);
+      assert.equal(pages[0], "articles/error-codes/", `${q}: ${pages}`);
+    }
+    assert.deepEqual(w.issues, []);
+  });
+});
+
+test("search: a query of stop words only shows results, not 'No results'", async () => {
+  await withPage(async (page) => {
+    for (const q of ["how to", "the"]) {
+      await open(page, "search/?q=" + encodeURIComponent(q));
+      const status = await page.locator("[data-search-status]").textContent();
+      assert.doesNotMatch(status, /No results/, `${q}: ${status}`);
+      assert.ok((await resultPages(page)).length > 0, q);
+    }
+    assert.ok((await resultPages(page)).length > 0);
+  });
+});
+
+test("search: filters by type and category with counts, state in the URL, by keyboard", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, "search/?q=router");
+    const nav = page.locator("nav.search-filters");
+    assert.match(await nav.innerText(), /All \(15\)[\s\S]*Articles \(7\)[\s\S]*Troubleshooter steps \(8\)[\s\S]*Setting up \(3\)[\s\S]*Problems \(12\)/);
+    // Keyboard: Tab from the box to the "Troubleshooter steps" filter, Enter.
+    await page.locator("#page-search").focus();
+    let on = "";
+    for (let i = 0; i < 10 && !/Troubleshooter steps/.test(on); i++) {
+      await page.keyboard.press("Tab");
+      on = await page.evaluate(() => document.activeElement.textContent);
+    }
+    assert.match(on, /Troubleshooter steps/);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/type=tree/);
+    await page.waitForFunction(() => [...document.querySelectorAll(".search-results > li > a")].every((a) => a.getAttribute("href").includes("/troubleshoot/")));
+    let pages = await resultPages(page);
+    assert.ok(pages.length > 0 && pages.every((p) => p.startsWith("troubleshoot/")), `only steps: ${pages}`);
+    assert.equal(await nav.locator("ul").first().locator("[aria-current=true]").textContent(), "Troubleshooter steps (8)", "the chosen filter is marked");
+    // The state survives a reload (the URL holds it), and a category adds to it.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector("[data-search-results]")?.dataset.shown === "router");
+    pages = await resultPages(page);
+    assert.ok(pages.every((p) => p.startsWith("troubleshoot/")), `after reload: ${pages}`);
+    await page.locator("nav.search-filters a", { hasText: "Setting up" }).click();
+    await page.waitForURL(/category=setup/);
+    assert.match(page.url(), /type=tree/);
+    await open(page, "search/?q=router&category=setup");
+    pages = await resultPages(page);
+    assert.ok(pages.length > 0 && pages.every((p) => /setup|router-placement|router-basics|led-colors/.test(p)), `setup only: ${pages}`);
+    // Without a query, ?category= leads to that category.
+    await open(page, "search/?category=problems");
+    assert.ok(await page.locator("[data-search-results] a[href='/help/categories/problems/']").count(), "links the category");
+    assert.deepEqual(w.issues, []);
+  });
+});
+
+test("search: 10 results at a time; 'More results' fetches only what the next 10 need and moves focus", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, "search/?q=router");
+    assert.equal((await resultPages(page)).length, 10);
+    assert.match(await page.locator("[data-search-status]").textContent(), /^10\+ results/);
+    const before = w.requests.length;
+    await page.locator("[data-more]").click();
+    await page.waitForFunction(() => document.querySelectorAll(".search-results > li").length > 10);
+    const pages = await resultPages(page);
+    assert.equal(pages.length, 15);
+    assert.equal(new Set(pages).size, 15, "no page twice");
+    const fetched = w.requests.slice(before).map((r) => new URL(r.url()).pathname);
+    assert.ok(fetched.every((p) => /\/search\/docs-/.test(p)), `only docs chunks: ${fetched}`);
+    assert.equal(await page.evaluate(() => document.activeElement.closest(".search-results > li") === document.querySelectorAll(".search-results > li")[10]), true, "focus on the 11th result");
+    assert.equal(await page.locator("[data-more]").count(), 0, "no more after the last");
+    assert.deepEqual(w.issues, []);
+  });
+});
+
+test("search: no results is no dead end: troubleshooters and every topic are offered", async () => {
+  await withPage(async (page) => {
+    await open(page, "search/?q=xylophone");
+    const links = await page.locator("[data-search-results] a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    for (const l of ["/help/troubleshoot/no-internet/", "/help/categories/setup/", "/help/categories/problems/"]) assert.ok(links.includes(l), `${l} in ${links}`);
+  });
+});
+
 const code = await run();
 await server.close();
 process.exit(code);

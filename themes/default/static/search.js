@@ -35,6 +35,9 @@ export function distance(a, b) {
   }
   return p1[b.length];
 }
+// A stem as it is written in file names: ASCII letters and digits as they
+// are, any other character as `_` and its hex code (as the index builder).
+export const fileKey = (w) => [...w].map((c) => (/^[a-zA-Z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16))).join("");
 export const deletions = (w) => {
   const c = [...w];
   return [...new Set(c.map((_, i) => c.slice(0, i).concat(c.slice(i + 1)).join("")))];
@@ -147,19 +150,53 @@ export function createIndex(load) {
     return out;
   };
   const total = (post) => [...post.values()].reduce((a, b) => a + b, 0);
+  // A term's best docs with their metadata (docs/search-index.md, `top`): one
+  // small file instead of one docs chunk per result. Empty for rare terms.
+  const topDocs = async (t) => {
+    const m = await init();
+    if (!m.top || t.post.size < m.top.min) return [];
+    return get(`top-${m.top.hash}/${fileKey(t.stem)}.json`).catch((e) => (e == MISS ? Promise.reject(e) : []));
+  };
+  // Which docs start a page (an article's top, a troubleshooter step).
+  const pageStarts = async () => {
+    const m = await init();
+    if (!m.pages) return null;
+    const f = await get(m.pages);
+    return f.bits || (f.bits = Uint8Array.from(atob(f.starts), (c) => c.charCodeAt(0)));
+  };
+  // The doc that starts the page of doc d.
+  const pageOf = (bits, d) => {
+    while (d > 0 && !(bits[d >> 3] & (1 << (d & 7)))) d--;
+    return d;
+  };
+  // What doc d is part of: { type: "article" | "tree", category: index or -1 }.
+  const groupOf = (m, d) => {
+    const runs = m.groups?.runs || [];
+    let lo = 0, hi = runs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (runs[mid][0] <= d) lo = mid;
+      else hi = mid - 1;
+    }
+    const r = runs[lo] || [0, -1, "article"];
+    return { type: r[2], category: r[1] };
+  };
 
   // With `cached`, only files already loaded are used: results come at
   // once, or the search throws MISS and the caller fetches (debounced).
-  async function search(query, { limit = 8, subs = 3, cached = false } = {}) {
-    if (!cached) return find(query, limit, subs);
+  // `filter` ({ type, category }) keeps only matching results; `counts`
+  // also counts the results (by page) of every type and category.
+  async function search(query, { limit = 8, subs = 3, cached = false, filter = null, counts = false } = {}) {
+    const opts = { limit, subs, filter, counts };
+    if (!cached) return find(query, opts);
     cachedOnly = true;
-    const done = find(query, limit, subs);
+    const done = find(query, opts);
     // Everything it needs is loaded, so it settles within this microtask run.
     done.finally(() => (cachedOnly = false)).catch(() => {});
     return done;
   }
 
-  async function find(query, limit, subs) {
+  async function find(query, { limit, subs, filter, counts }) {
     const m = await init(), lang = m.language, stop = new Set(m.stopwords || []);
     const words = tokenize(query, lang);
     let slots = words.map((w, i) => ({ w, i })).filter((s) => !stop.has(s.w));
@@ -221,6 +258,29 @@ export function createIndex(load) {
     const ids = new Set();
     for (const s of slots) s.exact.forEach((_, d) => ids.add(d)), s.alt.forEach((_, d) => ids.add(d));
     for (const r of used) r.syn.forEach((_, d) => ids.add(d));
+    // Counts by page for the filters, over every match (not only those the
+    // filter keeps, so each count says what choosing it would show).
+    let tally = null;
+    if (counts) {
+      const bits = await pageStarts();
+      const seen = new Set();
+      tally = { all: 0, type: {}, category: {} };
+      for (const d of ids) {
+        const p = bits ? pageOf(bits, d) : d;
+        if (seen.has(p)) continue;
+        seen.add(p);
+        const g = groupOf(m, d);
+        tally.all++;
+        tally.type[g.type] = (tally.type[g.type] || 0) + 1;
+        tally.category[g.category] = (tally.category[g.category] || 0) + 1;
+      }
+    }
+    if (filter) {
+      for (const d of [...ids]) {
+        const g = groupOf(m, d);
+        if ((filter.type && g.type != filter.type) || (filter.category != null && g.category != filter.category)) ids.delete(d);
+      }
+    }
     let ranked = [];
     for (const d of ids) {
       let score = 0, every = true;
@@ -236,15 +296,20 @@ export function createIndex(load) {
     }
     ranked.sort((a, b) => b.score - a.score || a.d - b.d);
     ranked = ranked.slice(0, Math.max(limit * 6, 48));
-    // Fetch doc metadata in rank order only until `limit` pages are known:
-    // each chunk is a request, and common words reach thousands of docs.
+    // Doc metadata: first from the top lists of the words found exactly (one
+    // file each), then, in rank order, from docs chunks only for docs still
+    // unknown, until `limit` pages are known: each chunk is a request.
     const meta = new Map(), pages = new Set();
+    const tops = await Promise.all(slots.filter((s) => s.exact.size).map((s) => term(s.w).then(topDocs)));
+    for (const list of tops) for (const doc of list) meta.set(doc.id, doc);
     let upto = 0;
     // Several words: fetch more at once, so the phrase bonus can reorder.
     const batch = words.length > 1 ? Math.max(limit * 3, 18) : limit;
     while (upto < ranked.length && pages.size < limit) {
-      const got = await docs(ranked.slice(upto, (upto += batch)).map((r) => r.d));
-      got.forEach((doc, d) => doc && (meta.set(d, doc), pages.add(doc.url.split("#")[0])));
+      const window = ranked.slice(upto, (upto += batch)).map((r) => r.d);
+      const missing = window.filter((d) => !meta.has(d));
+      if (missing.length) (await docs(missing)).forEach((doc, d) => doc && meta.set(d, doc));
+      for (const d of window) if (meta.has(d)) pages.add(meta.get(d).url.split("#")[0]);
     }
     const more = upto < ranked.length;
     ranked = ranked.slice(0, upto);
@@ -279,6 +344,7 @@ export function createIndex(load) {
     const results = [...groups.values()];
 
     // "Did you mean": corrected words; with no results at all, look two edits away.
+    // Offered only when the corrected words occur together in some doc.
     let fixed = false;
     const better = await Promise.all(words.map(async (w, i) => {
       const s = slots.find((x) => x.i == i);
@@ -289,7 +355,16 @@ export function createIndex(load) {
       for (const c of await Promise.all((await typos(w, 2)).map(term))) if (total(c.post) > n) (n = total(c.post)), (best = c.w), (fixed = true);
       return best;
     }));
-    return { query, words, results: results.slice(0, limit), total: Math.min(results.length, limit), more, suggestion: fixed ? better.join(" ") : null, trees: m.trees || [] };
+    let suggestion = fixed ? better.join(" ") : null;
+    if (suggestion) {
+      const posts = (await Promise.all(better.filter((w) => !stop.has(w)).map(term))).map((t) => t.post);
+      const together = posts.length && [...posts[0].keys()].some((d) => posts.every((p) => p.has(d)));
+      if (!together) suggestion = null;
+    }
+    return {
+      query, words, results: results.slice(0, limit), total: Math.min(results.length, limit), more, suggestion,
+      trees: m.trees || [], categories: m.groups?.categories || [], counts: tally,
+    };
   }
   return { search, manifest: init, typos, prefixed, term };
 }
@@ -328,6 +403,12 @@ function start() {
     if (!r.results.length && r.trees.length) {
       out.push(el("p", 0, "A troubleshooter may help:"), el("ul", { class: "plain-list" }, ...r.trees.map((t) => el("li", 0, el("a", { href: t.url }, t.title)))));
     }
+    // No dead end: every topic is one click away.
+    if (!r.results.length && r.categories.length) {
+      out.push(el("p", 0, "Or browse by topic:"), el("ul", { class: "plain-list" }, ...r.categories.map((c) => el("li", 0, el("a", { href: `${base}categories/${c.id}/` }, c.title)))));
+    }
+    const support = html.dataset.supportUrl;
+    if (!r.results.length && support) out.push(el("p", 0, "Still stuck? ", el("a", { href: support }, html.dataset.supportLabel || "Contact support"), "."));
     return out;
   };
   const debounce = (f, ms = 120) => {
@@ -433,18 +514,53 @@ function start() {
     if (d.activeElement == input && input.value.trim()) run();
   }
 
-  // The search page: full results for ?q=, kept in the URL while typing.
+  // The search page: full results for ?q=, 10 at a time, filtered by type
+  // and category; the query and the filters are kept in the URL.
   function page(form) {
     const input = form.querySelector("input[type=search]"), out = d.querySelector("[data-search-results]"), status = d.querySelector("[data-search-status]");
-    const title = d.title;
-    let seq = 0;
+    const title = d.title, PAGE = 10;
+    const params = new URLSearchParams(location.search);
+    const state = { type: params.get("type") || "", category: params.get("category") || "", limit: PAGE };
+    let seq = 0, focusFrom = -1;
+    const url = (q, over = {}) => {
+      const p = new URLSearchParams(), v = { ...state, ...over };
+      if (q.trim()) p.set("q", q);
+      if (v.type) p.set("type", v.type);
+      if (v.category) p.set("category", v.category);
+      const s = p.toString();
+      return location.pathname + (s ? "?" + s : "");
+    };
+    const filterNav = (r, q) => {
+      const cats = r.categories, c = r.counts;
+      if (!c || !c.all) return "";
+      const link = (label, n, over, current) => el("li", 0, el("a", { href: url(q, { ...over }), "data-filter": JSON.stringify(over), "aria-current": current ? "true" : null }, `${label} (${n})`));
+      const types = [["", "All", c.all], ["article", "Articles", c.type.article || 0], ["tree", "Troubleshooter steps", c.type.tree || 0]];
+      return el("nav", { class: "search-filters", "aria-label": "Filter results" },
+        el("p", { class: "search-filter-label", id: "filter-type" }, "Type"),
+        el("ul", { class: "search-filter-list", "aria-labelledby": "filter-type" }, ...types.filter(([, , n], i) => i == 0 || n).map(([t, label, n]) => link(label, n, { type: t }, state.type == t))),
+        el("p", { class: "search-filter-label", id: "filter-category" }, "Category"),
+        el("ul", { class: "search-filter-list", "aria-labelledby": "filter-category" },
+          link("All", c.all, { category: "" }, !state.category),
+          ...cats.map((cat, i) => [cat, c.category[i] || 0]).filter(([, n]) => n).map(([cat, n]) => link(cat.title, n, { category: cat.id }, state.category == cat.id))));
+    };
     const run = async (push, cached = false) => {
       const q = input.value, n = ++seq;
-      if (push) history.replaceState(history.state, "", q.trim() ? "?q=" + encodeURIComponent(q) : location.pathname);
-      if (!q.trim()) return out.replaceChildren(), (status.textContent = ""), (d.title = title);
+      if (push) history.replaceState(history.state, "", url(q));
+      const cats = (await index.manifest().catch(() => ({}))).groups?.categories || [];
+      const category = state.category ? cats.findIndex((c) => c.id == state.category) : null;
+      if (!q.trim()) {
+        d.title = title;
+        const cat = cats[category];
+        status.textContent = "";
+        out.dataset.shown = "";
+        // Without a query, ?category= leads to that category's page.
+        return out.replaceChildren(...(cat ? [el("p", 0, "Every article on this topic is listed on its page: ", el("a", { href: `${base}categories/${cat.id}/` }, cat.title), ".")] : []));
+      }
+      // An unknown ?category= matches nothing rather than everything.
+      const filter = state.type || state.category ? { type: state.type || null, category: state.category ? (category >= 0 ? category : -2) : null } : null;
       let r;
       try {
-        r = await index.search(q, { limit: 30, subs: 3, cached });
+        r = await index.search(q, { limit: state.limit, subs: 3, cached, filter, counts: true });
       } catch (e) {
         if (e == MISS) return MISS;
         if (n == seq) status.textContent = "Search is not available right now.";
@@ -453,17 +569,33 @@ function start() {
       if (n != seq) return;
       d.title = `${q.trim()} · ${title}`;
       status.textContent = r.results.length ? `${count(r)} for ${quoted(q)}` : `No results for ${quoted(q)}`;
-      const list = el("ol", { class: "search-results" }, ...r.results.map((g) => el("li", 0,
+      const items = r.results.map((g) => el("li", 0,
         el("a", { href: g.url, class: "search-title" }, ...marked(g.titleMarks), ...(g.sectionMarks ? [" › ", ...marked(g.sectionMarks)] : [])),
         el("span", { class: "search-crumb" }, g.crumb),
         el("p", { class: "search-excerpt" }, ...marked(g.excerpt)),
-        g.subs.length ? el("ul", { class: "search-subs" }, ...g.subs.map((s) => el("li", 0, el("a", { href: s.url }, ...marked(s.marks))))) : "")));
+        g.subs.length ? el("ul", { class: "search-subs" }, ...g.subs.map((s) => el("li", 0, el("a", { href: s.url }, ...marked(s.marks))))) : ""));
+      const list = el("ol", { class: "search-results" }, ...items);
+      const more = r.more ? el("p", 0, el("button", { type: "button", class: "button", "data-more": "" }, "More results")) : "";
       out.dataset.shown = q;
-      out.replaceChildren(...extras(r, false).filter((p) => !/^No results/.test(p.textContent)), ...(r.results.length ? [list] : []));
+      out.replaceChildren(filterNav(r, q), ...extras(r, false).filter((p) => !/^No results/.test(p.textContent)), ...(r.results.length ? [list, more] : []));
+      // After "More results", focus the first new result, for keyboard users.
+      if (focusFrom >= 0) items[focusFrom]?.querySelector("a")?.focus(), (focusFrom = -1);
     };
-    input.value = new URLSearchParams(location.search).get("q") || "";
-    form.addEventListener("submit", (e) => (e.preventDefault(), run(true)));
-    const typed = onType((cached) => run(true, cached));
+    input.value = params.get("q") || "";
+    form.addEventListener("submit", (e) => (e.preventDefault(), (state.limit = PAGE), run(true)));
+    out.addEventListener("click", (e) => {
+      const f = e.target.closest("[data-filter]"), m = e.target.closest("[data-more]");
+      if (f) {
+        e.preventDefault();
+        Object.assign(state, JSON.parse(f.dataset.filter), { limit: PAGE });
+        run(true).then(() => out.querySelector("[aria-current=true]")?.focus());
+      } else if (m) {
+        focusFrom = state.limit;
+        state.limit += PAGE;
+        run(false);
+      }
+    });
+    const typed = onType((cached) => ((state.limit = PAGE), run(true, cached)));
     input.addEventListener("input", () => (delete out.dataset.shown, typed()));
     run(false);
   }
