@@ -28,13 +28,15 @@ const B: f32 = 0.75;
 /// rankings, and a query for them must stay small to download.
 const MAX_POSTINGS: usize = 5_000;
 const CHUNK_SIZE: usize = 40;
-/// A term with this many docs or more gets a top list; with fewer, its
-/// docs' chunks are as cheap to fetch.
-const TOP_MIN_DOCS: usize = 4;
-/// Docs in a top list: one page of results.
-const TOP_DOCS: usize = 10;
-/// A 2-letter shard bigger than this is split by 3-letter prefixes.
-const MAX_SHARD_BYTES: usize = 128 * 1024;
+/// A term with this many docs or more gets a top list; a term of one doc
+/// needs one docs chunk anyway.
+const TOP_MIN_DOCS: usize = 2;
+/// Docs in a top list: a page of 10 results, with room for the sections
+/// of one article that group under one result.
+const TOP_DOCS: usize = 20;
+/// A shard bigger than this is split by longer prefixes (64 KB keeps a
+/// rare word's first query under 60 kB at 10,000 articles).
+const MAX_SHARD_BYTES: usize = 64 * 1024;
 /// Troubleshooters suggested when nothing matches.
 const SUGGESTED_TREES: usize = 12;
 /// Words this long or longer get typo variants.

@@ -186,8 +186,10 @@ export function createIndex(load) {
   // once, or the search throws MISS and the caller fetches (debounced).
   // `filter` ({ type, category }) keeps only matching results; `counts`
   // also counts the results (by page) of every type and category.
-  async function search(query, { limit = 8, subs = 3, cached = false, filter = null, counts = false } = {}) {
-    const opts = { limit, subs, filter, counts };
+  // `complete` says the query is finished (a submitted or shared one): its
+  // last word is not completed as if still being typed.
+  async function search(query, { limit = 8, subs = 3, cached = false, filter = null, counts = false, complete = false } = {}) {
+    const opts = { limit, subs, filter, counts, complete };
     if (!cached) return find(query, opts);
     cachedOnly = true;
     const done = find(query, opts);
@@ -196,13 +198,13 @@ export function createIndex(load) {
     return done;
   }
 
-  async function find(query, { limit, subs, filter, counts }) {
+  async function find(query, { limit, subs, filter, counts, complete }) {
     const m = await init(), lang = m.language, stop = new Set(m.stopwords || []);
     const words = tokenize(query, lang);
     let slots = words.map((w, i) => ({ w, i })).filter((s) => !stop.has(s.w));
     if (!slots.length) slots = words.map((w, i) => ({ w, i }));
     // Prefix matching for the word being typed: the last word, unless the query ends after it.
-    const typing = words.length && !/[\s\p{P}]$/u.test(query) && slots.at(-1)?.i == words.length - 1 && [...words.at(-1)].length > 1 ? slots.at(-1) : null;
+    const typing = !complete && words.length && !/[\s\p{P}]$/u.test(query) && slots.at(-1)?.i == words.length - 1 && [...words.at(-1)].length > 1 ? slots.at(-1) : null;
     const marks = new Set(), stems = new Set();
     const add = (into, post, weight) => post.forEach((v, d) => into.set(d, Math.max(into.get(d) || 0, v * weight)));
     await Promise.all(slots.map(async (s) => {
@@ -543,7 +545,8 @@ function start() {
           link("All", c.all, { category: "" }, !state.category),
           ...cats.map((cat, i) => [cat, c.category[i] || 0]).filter(([, n]) => n).map(([cat, n]) => link(cat.title, n, { category: cat.id }, state.category == cat.id))));
     };
-    const run = async (push, cached = false) => {
+    // `typed`: the query is still being typed (else it was loaded or submitted).
+    const run = async (push, cached = false, typed = false) => {
       const q = input.value, n = ++seq;
       if (push) history.replaceState(history.state, "", url(q));
       const cats = (await index.manifest().catch(() => ({}))).groups?.categories || [];
@@ -560,7 +563,7 @@ function start() {
       const filter = state.type || state.category ? { type: state.type || null, category: state.category ? (category >= 0 ? category : -2) : null } : null;
       let r;
       try {
-        r = await index.search(q, { limit: state.limit, subs: 3, cached, filter, counts: true });
+        r = await index.search(q, { limit: state.limit, subs: 3, cached, filter, counts: true, complete: !typed });
       } catch (e) {
         if (e == MISS) return MISS;
         if (n == seq) status.textContent = "Search is not available right now.";
@@ -595,7 +598,7 @@ function start() {
         run(false);
       }
     });
-    const typed = onType((cached) => ((state.limit = PAGE), run(true, cached)));
+    const typed = onType((cached) => ((state.limit = PAGE), run(true, cached, true)));
     input.addEventListener("input", () => (delete out.dataset.shown, typed()));
     run(false);
   }
