@@ -27,6 +27,9 @@ pub struct SiteConfig {
     pub search: SearchConfig,
     #[serde(default)]
     pub feedback: FeedbackConfig,
+    /// Where customers reach a person: pages with no answer link there.
+    #[serde(default)]
+    pub support: Option<SupportConfig>,
     #[serde(default)]
     pub markdown: MarkdownConfig,
     /// Display order is list order.
@@ -63,6 +66,32 @@ pub struct FeedbackConfig {
     /// Where "was this helpful?" beacons go; none leave the browser without it.
     #[serde(default)]
     pub endpoint: Option<String>,
+}
+
+/// `support:` in site.yaml: a URL and/or an email address, and the link text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportConfig {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Default "Contact support".
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+impl SupportConfig {
+    /// The link to support: the URL, else a `mailto:` to the address.
+    pub fn href(&self) -> Option<String> {
+        self.url
+            .clone()
+            .or_else(|| self.email.as_ref().map(|e| format!("mailto:{e}")))
+    }
+
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or("Contact support")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,6 +193,27 @@ fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
     let file = Path::new(FILE);
     let index = YamlIndex::new(text, 1);
     let mut out = Vec::new();
+    if let Some(support) = &config.support {
+        let url_ok = support
+            .url
+            .as_deref()
+            .is_none_or(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let email_ok = support.email.as_deref().is_none_or(|e| {
+            e.split_once('@')
+                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        });
+        if !url_ok || !email_ok || (support.url.is_none() && support.email.is_none()) {
+            out.push(
+                Diagnostic::error(
+                    "E-CONFIG-SUPPORT",
+                    file,
+                    index.key("support"),
+                    "`support` needs an absolute `url` (https://…) or an `email` address",
+                )
+                .with_help("like `support: {url: https://example.com/contact, label: Contact us}`"),
+            );
+        }
+    }
     let url_ok = (config.base_url.starts_with("https://")
         || config.base_url.starts_with("http://"))
         && !config.origin().ends_with("://");
@@ -255,5 +305,27 @@ mod tests {
         assert!(!is_slug("Sync"));
         assert!(!is_slug("-x"));
         assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn support_takes_a_url_or_an_email() {
+        let (config, diagnostics) =
+            parse("title: T\nbase_url: https://e.com/\nsupport:\n  email: help@e.com\n");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let support = config.and_then(|c| c.support).expect("support");
+        assert_eq!(support.href().as_deref(), Some("mailto:help@e.com"));
+        assert_eq!(support.label(), "Contact support");
+        for bad in [
+            "support:\n  url: /contact\n",
+            "support:\n  email: nobody\n",
+            "support:\n  label: Help\n",
+        ] {
+            let (_, diagnostics) = parse(&format!("title: T\nbase_url: https://e.com/\n{bad}"));
+            assert_eq!(
+                diagnostics.first().map(|d| d.code),
+                Some("E-CONFIG-SUPPORT"),
+                "{bad}"
+            );
+        }
     }
 }

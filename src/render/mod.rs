@@ -38,6 +38,9 @@ pub struct SiteContext {
     /// `search.placeholder`, or a neutral default.
     pub search_placeholder: String,
     pub feedback_endpoint: Option<String>,
+    /// `support.url` (or `mailto:` `support.email`) and its label.
+    pub support_url: Option<String>,
+    pub support_label: String,
     /// The theme's `partials/head.html`, `header.html` and `footer.html`,
     /// the same on every page: rendered once per build, not per page.
     pub head_html: String,
@@ -145,6 +148,12 @@ impl<'a> Renderer<'a> {
             search_boot_url: asset_url("search-boot.js"),
             search_placeholder: config.search.placeholder().to_string(),
             feedback_endpoint: config.feedback.endpoint.clone(),
+            support_url: config.support.as_ref().and_then(|s| s.href()),
+            support_label: config
+                .support
+                .as_ref()
+                .map_or("Contact support", |s| s.label())
+                .to_string(),
             head_html: String::new(),
             header_html: String::new(),
             footer_html: String::new(),

@@ -519,7 +519,7 @@ fn write_top_lists(
     sink: &Sink,
     count: &mut usize,
 ) -> anyhow::Result<String> {
-    let tops: Vec<(usize, Vec<u32>)> = postings
+    let mut tops: Vec<(usize, Vec<u32>)> = postings
         .par_iter()
         .enumerate()
         .filter(|(_, list)| list.len() >= TOP_MIN_DOCS)
@@ -540,6 +540,9 @@ fn write_top_lists(
             )
         })
         .collect();
+    // Stem ids follow the order words were first met while loading in
+    // parallel: hash in the order of the stems themselves.
+    tops.sort_unstable_by(|a, b| stems[a.0].cmp(&stems[b.0]));
     let mut hasher = Fingerprint::default();
     hasher.write(b"top v1");
     for (stem, ids) in &tops {

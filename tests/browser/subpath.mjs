@@ -494,11 +494,14 @@ test("search: 10 results at a time; 'More results' fetches only what the next 10
   });
 });
 
-test("search: no results is no dead end: troubleshooters and every topic are offered", async () => {
+test("search: no results is no dead end: troubleshooters, every topic and the support link are offered", async () => {
   await withPage(async (page) => {
     await open(page, "search/?q=xylophone");
     const links = await page.locator("[data-search-results] a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-    for (const l of ["/help/troubleshoot/no-internet/", "/help/categories/setup/", "/help/categories/problems/"]) assert.ok(links.includes(l), `${l} in ${links}`);
+    for (const l of ["/help/troubleshoot/no-internet/", "/help/categories/setup/", "/help/categories/problems/", "mailto:help@example.com"]) {
+      assert.ok(links.includes(l), `${l} in ${links}`);
+    }
+    assert.equal(await page.locator("[data-search-results] a[href^='mailto:']").textContent(), "Email the help desk");
   });
 });
 
