@@ -37,34 +37,25 @@ use render::Theme;
 /// Loads and checks the site at `root`, then renders it without writing
 /// anything, so template errors surface too.
 pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    let Prepared {
-        report,
-        site,
-        search,
-        theme,
-    } = match prepare(root, options)? {
+    let p = match prepare(root, options)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
-    let rendered = render_site(&site, search, &theme, &|_| Ok(()));
-    finish_render(report, rendered)
+    let rendered = render_site(&p.site, p.search, &p.theme, &|_| Ok(()));
+    finish_render(p.report, rendered)
 }
 
 /// Builds the site at `root` into `output`, replacing it only on success.
 pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    let Prepared {
-        report,
-        site,
-        search,
-        theme,
-    } = match prepare(root, options)? {
+    let p = match prepare(root, options)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
+    let (site, theme) = (p.site, p.theme);
     let staging = output::Staging::begin(root, output)?;
-    let rendered = render_site(&site, search, &theme, &|file| staging.write(&file));
+    let rendered = render_site(&site, p.search, &theme, &|file| staging.write(&file));
     // On failure, dropping the staging folder leaves the last site as it was.
-    let mut report = finish_render(report, rendered)?;
+    let mut report = finish_render(p.report, rendered)?;
     if !report.has_errors() {
         report.output = Some(staging.commit()?);
     }

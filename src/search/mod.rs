@@ -54,6 +54,27 @@ struct Doc<'a> {
     terms: DocTerms,
 }
 
+impl<'a> Doc<'a> {
+    /// What a result shows of the doc.
+    fn meta(&self) -> DocMeta<'_> {
+        DocMeta {
+            title: self.title,
+            url: &self.url,
+            crumb: &self.crumb,
+            section: self.section.as_deref(),
+            text: &self.excerpt,
+        }
+    }
+
+    /// Feeds the shown fields to a hash that names the files holding them.
+    fn hash_meta(&self, hasher: &mut Fingerprint) {
+        let section = self.section.as_deref().unwrap_or("\0");
+        for field in [self.title, &self.url, &self.crumb, section, &self.excerpt] {
+            hasher.write(field.as_bytes());
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct DocMeta<'a> {
     title: &'a str,
@@ -390,30 +411,13 @@ fn write_chunks(docs: &[Doc], sink: &Sink, count: &mut usize) -> anyhow::Result<
     let mut hasher = Fingerprint::default();
     hasher.write(b"docs v1");
     for d in docs {
-        for field in [
-            d.title,
-            &d.url,
-            &d.crumb,
-            d.section.as_deref().unwrap_or("\0"),
-            &d.excerpt,
-        ] {
-            hasher.write(field.as_bytes());
-        }
+        d.hash_meta(&mut hasher);
     }
     let hash = hasher.finish_hex();
     docs.par_chunks(CHUNK_SIZE)
         .enumerate()
         .try_for_each(|(n, chunk)| {
-            let metas: Vec<DocMeta> = chunk
-                .iter()
-                .map(|d| DocMeta {
-                    title: d.title,
-                    url: &d.url,
-                    crumb: &d.crumb,
-                    section: d.section.as_deref(),
-                    text: &d.excerpt,
-                })
-                .collect();
+            let metas: Vec<DocMeta> = chunk.iter().map(Doc::meta).collect();
             // Same escaping as tree.json: no bidi controls reach the results.
             let json = escape_json_for_html(&serde_json::to_string(&metas)?);
             sink(OutputFile::new(
@@ -550,33 +554,16 @@ fn write_top_lists(
         for id in ids {
             let d = &docs[*id as usize];
             hasher.write(&id.to_le_bytes());
-            for field in [
-                d.title,
-                &d.url,
-                &d.crumb,
-                d.section.as_deref().unwrap_or("\0"),
-                &d.excerpt,
-            ] {
-                hasher.write(field.as_bytes());
-            }
+            d.hash_meta(&mut hasher);
         }
     }
     let hash = hasher.finish_hex();
     tops.par_iter().try_for_each(|(stem, ids)| {
         let list: Vec<TopDoc> = ids
             .iter()
-            .map(|id| {
-                let d = &docs[*id as usize];
-                TopDoc {
-                    id: *id,
-                    meta: DocMeta {
-                        title: d.title,
-                        url: &d.url,
-                        crumb: &d.crumb,
-                        section: d.section.as_deref(),
-                        text: &d.excerpt,
-                    },
-                }
+            .map(|id| TopDoc {
+                id: *id,
+                meta: docs[*id as usize].meta(),
             })
             .collect();
         let json = escape_json_for_html(&serde_json::to_string(&list)?);

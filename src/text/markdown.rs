@@ -120,6 +120,7 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
     let mut i = 0;
     while i < events.len() {
         let range = events[i].1.clone();
+        let is_image = matches!(events[i].0, Event::Start(Tag::Image { .. }));
         match &mut events[i].0 {
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Text(text) | Event::Code(text) if !in_heading => {
@@ -164,7 +165,7 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 }
                 out.heading_ids.push(unique);
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 // Markdown links never run script, even with raw HTML allowed.
                 if is_script_url(dest_url) {
                     *dest_url = CowStr::from("#");
@@ -176,23 +177,12 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                     out.links.push(FoundLink {
                         dest,
                         pos: pos_of(range.start, chars),
-                        image: false,
+                        image: is_image,
                     });
                 }
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                if is_script_url(dest_url) {
-                    *dest_url = CowStr::from("#");
-                }
-                if let Some(dest) = link::parse_dest(dest_url, origin.file) {
-                    *dest_url = CowStr::from(final_url(&dest, dest_url, &settings.base_path));
-                    let len = range.len().min(source.len() - range.start);
-                    let chars = source[range.start..range.start + len].chars().count();
-                    out.links.push(FoundLink {
-                        dest,
-                        pos: pos_of(range.start, chars),
-                        image: true,
-                    });
+                if !is_image {
+                    i += 1;
+                    continue;
                 }
                 let alt = inner_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image)));
                 if alt.trim().is_empty() {
