@@ -17,6 +17,33 @@ pub fn is_iso_date(s: &str) -> bool {
     )
 }
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// An ISO date as people read it: `2026-11-20` → "20 November 2026";
+/// `None` for anything else.
+pub fn human(iso: &str) -> Option<String> {
+    if !is_iso_date(iso) {
+        return None;
+    }
+    let (year, rest) = iso.split_once('-')?;
+    let (month, day) = rest.split_once('-')?;
+    let month = MONTHS.get(month.parse::<usize>().ok()?.checked_sub(1)?)?;
+    Some(format!("{} {month} {year}", day.trim_start_matches('0')))
+}
+
 /// Today's date (UTC) as YYYY-MM-DD, for new files' `updated` field.
 pub fn today() -> String {
     let secs = std::time::SystemTime::now()
@@ -45,5 +72,12 @@ mod tests {
         assert!(is_iso_date("2026-11-20"));
         assert!(!is_iso_date("2026-13-01"));
         assert!(!is_iso_date("26-11-20"));
+    }
+
+    #[test]
+    fn dates_for_people() {
+        assert_eq!(human("2026-11-20").as_deref(), Some("20 November 2026"));
+        assert_eq!(human("2027-01-05").as_deref(), Some("5 January 2027"));
+        assert_eq!(human("20-11-2026"), None);
     }
 }

@@ -20,6 +20,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     check_duplicates(site, &mut out);
     check_categories(site, &mut out);
     check_urls(site, &mut out);
+    check_identity(site, &mut out);
     // The largest part: every link of every article, checked in parallel.
     out.par_extend(
         site.articles
@@ -118,6 +119,12 @@ impl<'a> Index<'a> {
             paths.insert(format!("{}tree.json", link::tree_path(&t.slug)));
             paths.extend(t.nodes.iter().map(|n| link::node_path(&t.slug, &n.id)));
         }
+        paths.insert(link::TAGS_PATH.to_string());
+        let tags = site.articles.iter().flat_map(|a| &a.tags);
+        paths.extend(
+            tags.chain(site.trees.iter().flat_map(|t| &t.tags))
+                .map(|t| link::tag_path(t)),
+        );
         Index {
             site,
             articles: site
@@ -519,6 +526,32 @@ fn check_categories(site: &Site, out: &mut Vec<Diagnostic>) {
             };
             out.push(d);
         }
+    }
+}
+
+/// `logo:` and `favicon:` must name files in `static/`.
+fn check_identity(site: &Site, out: &mut Vec<Diagnostic>) {
+    let config = &site.config;
+    let places = [("logo", &config.logo), ("favicon", &config.favicon)];
+    for ((key, value), pos) in places.into_iter().zip(config.image_pos) {
+        let Some(path) = value else { continue };
+        let path = path.trim_start_matches('/');
+        if site.known.static_files.contains(path) {
+            continue;
+        }
+        let near = suggest(path, site.known.static_files.iter().map(String::as_str));
+        out.push(
+            Diagnostic::error(
+                "E-CONFIG-IMAGE",
+                std::path::Path::new(crate::load::config::FILE),
+                pos,
+                format!("`{key}` names `{path}`, which is not a file in `static/`"),
+            )
+            .with_help(match near {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("put the image in `static/` and write its path there, like `{key}: img/{key}.svg`"),
+            }),
+        );
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::base::diagnostic::Diagnostic;
+use crate::base::diagnostic::{Diagnostic, Pos};
 use crate::text::source::{YamlIndex, strip_bom};
 use crate::text::yaml;
 
@@ -27,6 +27,15 @@ pub struct SiteConfig {
     pub search: SearchConfig,
     #[serde(default)]
     pub feedback: FeedbackConfig,
+    /// An image in `static/` shown before the site title (`img/logo.svg`).
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// An image in `static/` used as the favicon; default: the theme's.
+    #[serde(default)]
+    pub favicon: Option<String>,
+    /// Where `logo` and `favicon` are written, for diagnostics.
+    #[serde(skip)]
+    pub image_pos: [Pos; 2],
     /// Where customers reach a person: pages with no answer link there.
     #[serde(default)]
     pub support: Option<SupportConfig>,
@@ -181,7 +190,9 @@ pub fn load(root: &Path) -> anyhow::Result<(Option<SiteConfig>, String, Vec<Diag
 /// Checks the text of `site.yaml`; `None` when it cannot be used at all.
 pub fn parse(text: &str) -> (Option<SiteConfig>, Vec<Diagnostic>) {
     match yaml::from_str::<SiteConfig>(strip_bom(text), Path::new(FILE), 1) {
-        Ok(config) => {
+        Ok(mut config) => {
+            let index = YamlIndex::new(text, 1);
+            config.image_pos = [index.value("logo"), index.value("favicon")];
             let diagnostics = check(&config, text);
             (Some(config), diagnostics)
         }

@@ -35,6 +35,15 @@ pub struct SiteContext {
     /// The search client, loaded on first use by `search_boot_url`.
     pub search_js_url: String,
     pub search_boot_url: String,
+    /// Colours of highlighted code, for pages with code.
+    pub highlight_css_url: String,
+    /// The copy button of code blocks, for pages with code.
+    pub code_js_url: String,
+    /// `logo:` and `favicon:` from site.yaml, as URLs (`None` when unset).
+    pub logo_url: Option<String>,
+    pub favicon_url: Option<String>,
+    /// The page listing every tag.
+    pub tags_url: String,
     /// `search.placeholder`, or a neutral default.
     pub search_placeholder: String,
     pub feedback_endpoint: Option<String>,
@@ -78,6 +87,9 @@ pub struct Renderer<'a> {
     pub base_path: String,
     /// Trees and steps that lead to each article slug.
     pub pointers: HashMap<String, Vec<LinkItem>>,
+    /// Every tag (by URL slug, first spelling seen) with what carries it;
+    /// empty when the theme has no tag pages.
+    tags: Vec<Tag>,
 }
 
 /// How many same-category articles on each side an article page lists.
@@ -111,6 +123,8 @@ enum Job {
     Robots,
     Assets,
     SearchPage,
+    Tags,
+    Tag(usize),
     /// Work of another stage run among the pages (the search index).
     Beside,
 }
@@ -119,6 +133,8 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> anyhow::Result<Self> {
         let config = &site.config;
         let base_path = config.base_path();
+        // A file of the site's static/ folder, by its path there.
+        let static_url = |path: &str| format!("{base_path}{}", path.trim_start_matches('/'));
         let asset_url = |name: &str| {
             let hash = theme
                 .assets
@@ -146,6 +162,11 @@ impl<'a> Renderer<'a> {
             tree_js_url: asset_url("tree.js"),
             search_js_url: asset_url("search.js"),
             search_boot_url: asset_url("search-boot.js"),
+            highlight_css_url: asset_url("highlight.css"),
+            code_js_url: asset_url("code.js"),
+            logo_url: config.logo.as_ref().map(|p| static_url(p)),
+            favicon_url: config.favicon.as_ref().map(|p| static_url(p)),
+            tags_url: format!("{base_path}{}", link::TAGS_PATH),
             search_placeholder: config.search.placeholder().to_string(),
             feedback_endpoint: config.feedback.endpoint.clone(),
             support_url: config.support.as_ref().and_then(|s| s.href()),
@@ -179,6 +200,14 @@ impl<'a> Renderer<'a> {
             ..ctx
         };
         let pointers = trees::pointers(site, &base_path);
+        let has_tag_pages = ["tags.html", "tag.html"]
+            .iter()
+            .all(|t| theme.tera.get_template_names().any(|n| n == *t));
+        let tags = if has_tag_pages {
+            collect_tags(site, &base_path)
+        } else {
+            Vec::new()
+        };
         let site_value = tera::to_value(&ctx).context("template context")?;
         Ok(Renderer {
             site,
@@ -187,6 +216,7 @@ impl<'a> Renderer<'a> {
             site_value,
             base_path,
             pointers,
+            tags,
         })
     }
 
@@ -221,6 +251,10 @@ impl<'a> Renderer<'a> {
         jobs.extend((0..site.config.categories.len()).map(Job::Category));
         jobs.extend((0..site.articles.len()).map(Job::Article));
         jobs.extend((0..site.trees.len()).map(Job::Tree));
+        if !self.tags.is_empty() {
+            jobs.push(Job::Tags);
+            jobs.extend((0..self.tags.len()).map(Job::Tag));
+        }
         self.run(&jobs, sink, beside)
     }
 
@@ -268,6 +302,8 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => vec![self.sitemap()],
             Job::Robots => vec![self.robots()],
             Job::SearchPage => vec![self.search_page()?],
+            Job::Tags => vec![self.tags_page()?],
+            Job::Tag(i) => vec![self.tag_page(i)?],
             Job::Beside => Vec::new(),
             Job::Assets => self
                 .theme
@@ -455,6 +491,12 @@ impl<'a> Renderer<'a> {
             neighbours: Vec<Neighbour>,
             /// The front matter's `extra:` map (`null` when absent).
             extra: &'a serde_json::Value,
+            /// `updated` as people read it ("20 November 2026").
+            updated_human: Option<String>,
+            /// Each tag with the URL of its page (empty without tag pages).
+            tag_links: Vec<LinkItem>,
+            /// The article has a code block.
+            has_code: bool,
         }
         #[derive(Serialize)]
         struct Neighbour {
@@ -482,10 +524,13 @@ impl<'a> Renderer<'a> {
                 current: j == i,
             })
             .collect();
+        let pointed_by = self.pointers.get(&a.slug).map_or(&[][..], Vec::as_slice);
+        // A troubleshooter whose steps lead here is listed there, not twice.
         let related = a
             .related
             .iter()
             .filter_map(|r| self.related_item(&r.value))
+            .filter(|item| !pointed_by.iter().any(|p| p.url.starts_with(&item.url)))
             .collect();
         let category = self.category_crumb(&a.category.value);
         let mut breadcrumbs = vec![self.home_crumb()];
@@ -512,11 +557,14 @@ impl<'a> Renderer<'a> {
                 tags: &a.tags,
                 category,
                 related,
-                pointed_by: self.pointers.get(&a.slug).map_or(&[], Vec::as_slice),
+                pointed_by,
                 previous,
                 next,
                 neighbours,
                 extra: &a.extra,
+                updated_human: a.updated.as_deref().and_then(crate::base::date::human),
+                tag_links: self.tag_links(&a.tags),
+                has_code: a.body.has_code,
             },
         };
         let html = self.page("article.html", &meta, &page)?;
@@ -593,6 +641,82 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::new(link::page_file(link::SEARCH_DIR), html))
     }
 
+    /// Links to the pages of `tags`.
+    fn tag_links(&self, tags: &[String]) -> Vec<LinkItem> {
+        if self.tags.is_empty() {
+            return Vec::new();
+        }
+        tags.iter()
+            .map(|t| LinkItem {
+                title: t.clone(),
+                url: format!("{}{}", self.base_path, link::tag_path(t)),
+                description: String::new(),
+            })
+            .collect()
+    }
+
+    /// `/tags/`: every tag, with how many pages carry it.
+    fn tags_page(&self) -> anyhow::Result<OutputFile> {
+        #[derive(Serialize)]
+        struct TagsPage<'a> {
+            tags: Vec<TagSummary<'a>>,
+        }
+        #[derive(Serialize)]
+        struct TagSummary<'a> {
+            tag: &'a LinkItem,
+            count: usize,
+        }
+        let tags = self
+            .tags
+            .iter()
+            .map(|t| TagSummary {
+                tag: &t.link,
+                count: t.articles.len() + t.trees.len(),
+            })
+            .collect();
+        let url = format!("{}{}", self.base_path, link::TAGS_PATH);
+        let meta = self.meta(
+            "Tags",
+            &format!("Every topic of {}", self.ctx.title),
+            &url,
+            vec![self.home_crumb()],
+        );
+        let html = self.page("tags.html", &meta, &TagsPage { tags })?;
+        Ok(OutputFile::new(link::page_file(link::TAGS_PATH), html))
+    }
+
+    /// `/tags/<tag>/`: the articles and troubleshooters with that tag.
+    fn tag_page(&self, i: usize) -> anyhow::Result<OutputFile> {
+        #[derive(Serialize)]
+        struct TagPage<'a> {
+            tag: &'a LinkItem,
+            articles: &'a [LinkItem],
+            trees: &'a [LinkItem],
+        }
+        let t = &self.tags[i];
+        let tags_crumb = LinkItem {
+            title: "Tags".into(),
+            url: format!("{}{}", self.base_path, link::TAGS_PATH),
+            description: String::new(),
+        };
+        let meta = self.meta(
+            &format!("Tagged “{}”", t.link.title),
+            &format!("Articles and troubleshooters about {}", t.link.title),
+            &t.link.url,
+            vec![self.home_crumb(), tags_crumb],
+        );
+        let page = TagPage {
+            tag: &t.link,
+            articles: &t.articles,
+            trees: &t.trees,
+        };
+        let html = self.page("tag.html", &meta, &page)?;
+        Ok(OutputFile::new(
+            link::page_file(&link::tag_path(&t.link.title)),
+            html,
+        ))
+    }
+
     fn not_found(&self) -> anyhow::Result<OutputFile> {
         #[derive(Serialize)]
         struct NotFound {
@@ -633,6 +757,10 @@ impl<'a> Renderer<'a> {
                 ));
             }
         }
+        if !self.tags.is_empty() {
+            urls.push((format!("{}{}", self.base_path, link::TAGS_PATH), None));
+            urls.extend(self.tags.iter().map(|t| (t.link.url.clone(), None)));
+        }
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
@@ -658,6 +786,56 @@ impl<'a> Renderer<'a> {
             format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"),
         )
     }
+}
+
+/// One tag and what carries it, in site order.
+struct Tag {
+    link: LinkItem,
+    articles: Vec<LinkItem>,
+    trees: Vec<LinkItem>,
+}
+
+/// Every tag of the site's articles and troubleshooters, by URL slug
+/// (spellings that make the same slug are one tag; the first one names it).
+fn collect_tags(site: &Site, base_path: &str) -> Vec<Tag> {
+    let mut out: std::collections::BTreeMap<String, Tag> = std::collections::BTreeMap::new();
+    let mut add = |tag: &str, item: LinkItem, tree: bool| {
+        let t = out.entry(link::tag_slug(tag)).or_insert_with(|| Tag {
+            link: LinkItem {
+                title: tag.to_string(),
+                url: format!("{base_path}{}", link::tag_path(tag)),
+                description: String::new(),
+            },
+            articles: Vec::new(),
+            trees: Vec::new(),
+        });
+        if tree {
+            t.trees.push(item);
+        } else {
+            t.articles.push(item);
+        }
+    };
+    for a in &site.articles {
+        for tag in &a.tags {
+            let item = LinkItem {
+                title: a.title.clone(),
+                url: link::article_url(base_path, &a.slug),
+                description: a.description.clone(),
+            };
+            add(tag, item, false);
+        }
+    }
+    for t in &site.trees {
+        for tag in &t.tags {
+            let item = LinkItem {
+                title: t.title.clone(),
+                url: link::tree_url(base_path, &t.slug),
+                description: t.description.clone(),
+            };
+            add(tag, item, true);
+        }
+    }
+    out.into_values().collect()
 }
 
 /// Serializes JSON for a `<script type="application/ld+json">` block:

@@ -196,6 +196,32 @@ pub fn paths_path(slug: &str) -> String {
     format!("troubleshoot/{slug}/paths/")
 }
 
+/// The page listing every tag, and each tag's page.
+pub const TAGS_PATH: &str = "tags/";
+
+pub fn tag_path(tag: &str) -> String {
+    format!("{TAGS_PATH}{}/", tag_slug(tag))
+}
+
+/// A tag as it appears in URLs: lowercase letters and digits, other runs
+/// of characters as `-` (`App version` → `app-version`).
+pub fn tag_slug(tag: &str) -> String {
+    let mut slug = String::with_capacity(tag.len());
+    for c in tag.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "tag".into()
+    } else {
+        slug.into()
+    }
+}
+
 /// The output file of the page at a site path (`""` is the home page).
 pub fn page_file(site_path: &str) -> String {
     format!("{site_path}index.html")
@@ -383,5 +409,7 @@ mod tests {
         assert!(is_search_index_file("search/top-0a1b2c3d/sync.json"));
         assert!(!is_search_index_file("search/index.html"));
         assert_eq!(slug_of(Path::new("content/trees/t.yaml")), "t");
+        assert_eq!(tag_path("App version"), "tags/app-version/");
+        assert_eq!(tag_slug("2FA / PIN"), "2fa-pin");
     }
 }

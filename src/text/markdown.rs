@@ -7,7 +7,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::base::diagnostic::Pos;
@@ -47,6 +49,9 @@ pub struct Rendered {
     /// Plain text split at h2/h3 headings, for search; the first section
     /// is the text before the first such heading.
     pub sections: Vec<Section>,
+    /// Whether the text has a code block (its page then loads the code
+    /// stylesheet and copy button).
+    pub has_code: bool,
 }
 
 /// Plain text under one heading.
@@ -226,18 +231,60 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 events[i].0 = Event::Html("</div>\n".into());
             }
             Event::Start(Tag::Table(_)) => {
-                events.insert(
-                    i,
-                    (
-                        Event::Html(r#"<div class="table-wrap" tabindex="0">"#.into()),
-                        range,
-                    ),
+                // A scrollable box needs a name for keyboard and screen
+                // reader users: the table's column headings.
+                let mut cells: Vec<String> = vec![String::new()];
+                for (e, _) in &events[i + 1..] {
+                    match e {
+                        Event::End(TagEnd::TableHead) => break,
+                        Event::End(TagEnd::TableCell) => cells.push(String::new()),
+                        Event::Text(t) | Event::Code(t) => {
+                            cells.last_mut().expect("one cell at least").push_str(t)
+                        }
+                        _ => {}
+                    }
+                }
+                cells.retain(|c| !c.trim().is_empty());
+                let head: String = cells.join(", ").chars().take(80).collect();
+                let label = crate::base::escape::escape_html(&format!("Table: {}", head.trim()));
+                let open = format!(
+                    r#"<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">"#
                 );
+                events.insert(i, (Event::Html(open.into()), range));
                 i += 1;
             }
             Event::End(TagEnd::Table) => {
                 events.insert(i + 1, (Event::Html("</div>\n".into()), range));
                 i += 1;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                // The whole block becomes one piece of HTML: highlighted
+                // when its fence names a language syntect knows.
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let end = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::CodeBlock)))
+                    .map_or(events.len(), |n| i + n + 1);
+                let code: String = events[i..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let section = out.sections.last_mut().expect("starts with one section");
+                section.text.push_str(&code);
+                section.text.push(' ');
+                out.has_code = true;
+                let html = code_block(&code, &language);
+                events.splice(i..end, [(Event::Html(html.into()), range)]);
             }
             Event::Html(html) | Event::InlineHtml(html) if !settings.raw_html => {
                 let text = html.clone();
@@ -291,6 +338,32 @@ fn final_url(dest: &Dest, written: &str, base_path: &str) -> String {
         Dest::Content(target) => url_of(target, base_path),
         Dest::SitePath { path, suffix } => format!("{base_path}{path}{suffix}"),
         Dest::Anchor(_) | Dest::Relative(_) => written.to_string(),
+    }
+}
+
+/// A code block as `<pre class="code">`, scrollable by keyboard
+/// (tabindex), its language named for readers and the copy button.
+fn code_block(code: &str, language: &str) -> String {
+    let language: String = language
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '#' | '-' | '_'))
+        .collect();
+    let highlighted = (!language.is_empty())
+        .then(|| crate::text::highlight::highlight(code, &language))
+        .flatten();
+    match highlighted {
+        Some(html) => format!(
+            "<pre class=\"code\" data-lang=\"{language}\" tabindex=\"0\"><code class=\"language-{language}\">{html}</code></pre>\n"
+        ),
+        None => {
+            let escaped = crate::base::escape::escape_html(code);
+            let class = if language.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"language-{language}\"")
+            };
+            format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{escaped}</code></pre>\n")
+        }
     }
 }
 
@@ -639,5 +712,35 @@ mod tests {
             "kept with raw HTML off: {}",
             off.html
         );
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_as_classes_and_scroll_by_keyboard() {
+        let r = render_str(
+            "Run:\n\n```sh\ncurl -X POST https://x.example/v1 # send\n```\n\n```\nplain <b>\n```\n\n```nosuchlang\nkept\n```\n",
+        );
+        assert!(r.has_code);
+        assert!(
+            r.html.contains(
+                r#"<pre class="code" data-lang="sh" tabindex="0"><code class="language-sh">"#
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("hl-comment"));
+        assert!(
+            r.html
+                .contains(r#"<pre class="code" tabindex="0"><code>plain &lt;b&gt;"#)
+        );
+        assert!(r.html.contains(r#"<code class="language-nosuchlang">kept"#));
+        assert!(!r.html.contains("style="));
+        assert!(r.sections[0].text.contains("curl"), "code stays searchable");
+        assert!(!render_str("No code here.\n").has_code);
+    }
+
+    #[test]
+    fn a_table_scrolls_in_a_labelled_box() {
+        let r = render_str("| Problem | When |\n|---|---|\n| a | b |\n");
+        assert!(r.html.contains(r#"<div class="table-wrap" tabindex="0" role="region" aria-label="Table: Problem, When">"#), "{}", r.html);
     }
 }

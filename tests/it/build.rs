@@ -490,3 +490,79 @@ fn readme_lists_values_templates_really_get() {
     assert!(home.contains("categories=[{"), "{home}");
     assert!(home.contains("page.canonical=\""), "{home}");
 }
+
+#[test]
+fn every_tag_has_a_page_linked_from_what_carries_it() {
+    let site = TestSite::new("basic");
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let index = site.html("public/tags/index.html");
+    let tags = attrs(&index, "main a.tag", "href");
+    assert!(tags.contains(&"/help/tags/intro/".to_string()), "{tags:?}");
+    let intro = site.html("public/tags/intro/index.html");
+    assert_eq!(texts(&intro, "main h1"), ["Tagged “intro”"]);
+    assert!(attrs(&intro, "main a", "href").contains(&"/help/articles/welcome/".to_string()));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        sitemap.contains("https://example.com/help/tags/intro/"),
+        "{sitemap}"
+    );
+    // A link to a tag page is a link to a page of the site.
+    site.write(
+        "content/articles/fixes/see-tags.md",
+        "---\ntitle: See tags\ndescription: Links to a tag.\n---\nSee [intro pages](/tags/intro/) and [nothing](/tags/intra/).\n",
+    );
+    let check = site.run(&["check"]);
+    let err = stderr(&check);
+    assert!(
+        err.contains("`/tags/intra/`") && err.contains("did you mean `/tags/intro/`?"),
+        "{err}"
+    );
+    assert!(!err.contains("`/tags/intro/`:"), "{err}");
+}
+
+#[test]
+fn a_troubleshooter_is_listed_once_per_article() {
+    // `welcome` names tree:connect under related, and a step of connect
+    // links to welcome: it is listed under the steps that lead here only.
+    let site = TestSite::new("basic");
+    assert!(site.build().status.success());
+    let welcome = site.html("public/articles/welcome/index.html");
+    let pointers = attrs(&welcome, ".pointers a", "href");
+    assert!(
+        pointers
+            .iter()
+            .any(|h| h.starts_with("/help/troubleshoot/connect/")),
+        "listed under the steps that lead here: {pointers:?}"
+    );
+    let related = attrs(&welcome, ".related a", "href");
+    assert!(
+        !related
+            .iter()
+            .any(|h| h.starts_with("/help/troubleshoot/connect/")),
+        "not again under Related: {related:?}"
+    );
+    assert!(
+        related.contains(&"/help/articles/fix-errors/".to_string()),
+        "{related:?}"
+    );
+}
+
+#[test]
+fn logo_and_favicon_must_be_files_in_static() {
+    let site = TestSite::new("basic");
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{config}logo: img/logo.svg\nfavicon: img/icon.png\n"),
+    );
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[E-CONFIG-IMAGE]: `favicon` names `img/icon.png`, which is not a file in `static/`"), "{err}");
+    assert!(!err.contains("`logo` names"), "{err}");
+}
