@@ -369,16 +369,33 @@ fn code_block(code: &str, language: &str) -> String {
 
 /// pulldown-cmark aligns table cells with `style="text-align: …"`, which
 /// `Content-Security-Policy: default-src 'self'` blocks: classes instead.
+/// One pass over the page's HTML (this runs for every table).
 fn align_with_classes(html: &str) -> String {
-    let mut out = html.to_string();
-    for cell in ["th", "td"] {
-        for side in ["left", "center", "right"] {
-            out = out.replace(
-                &format!("<{cell} style=\"text-align: {side}\">"),
-                &format!("<{cell} class=\"align-{side}\">"),
-            );
+    const STYLE: &str = " style=\"text-align: ";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(STYLE) {
+        let after = &rest[at + STYLE.len()..];
+        let side = ["left", "center", "right"]
+            .into_iter()
+            .find(|side| after.starts_with(side) && after[side.len()..].starts_with('"'));
+        // Only the attribute pulldown-cmark writes on <th> and <td>.
+        let in_cell = rest[..at].ends_with("<th") || rest[..at].ends_with("<td");
+        match side.filter(|_| in_cell) {
+            Some(side) => {
+                out.push_str(&rest[..at]);
+                out.push_str(" class=\"align-");
+                out.push_str(side);
+                out.push('"');
+                rest = &after[side.len() + 1..];
+            }
+            None => {
+                out.push_str(&rest[..at + STYLE.len()]);
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
