@@ -162,7 +162,7 @@ test("Markdown features render as meant under the CSP: aligned columns, footnote
     const md = await page.evaluate(() => {
       const prose = document.querySelector(".prose");
       const side = { start: "left", end: "right" }; // in a left-to-right page
-      const cells = (sel) => [...prose.querySelectorAll(sel)].map((c) => side[getComputedStyle(c).textAlign] || getComputedStyle(c).textAlign);
+      const cells = (sel) => [...prose.querySelector("table").querySelectorAll(sel)].map((c) => side[getComputedStyle(c).textAlign] || getComputedStyle(c).textAlign);
       const refs = [...prose.querySelectorAll("sup a[href^='#']")].map((a) => {
         const note = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
         const back = note && [...note.querySelectorAll("a[href^='#']")].map((b) => document.getElementById(decodeURIComponent(b.getAttribute("href").slice(1))));
@@ -503,6 +503,254 @@ test("search: no results is no dead end: troubleshooters, every topic and the su
     }
     assert.equal(await page.locator("[data-search-results] a[href^='mailto:']").textContent(), "Email the help desk");
   });
+});
+
+// ---------- the reading experience (issue 18) ----------
+
+const CODE_PAGE = PAGES["article with every Markdown feature"];
+const LANGS = ["sh", "json", "yaml", "http", "js", "python"];
+
+test("highlighted code under the strict CSP, light and dark: hl- classes, no style= attributes, no violations, colours per scheme", async () => {
+  const colours = {};
+  for (const scheme of ["light", "dark"]) {
+    await withPage(async (page) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      const w = watch(page);
+      await open(page, CODE_PAGE);
+      const found = await page.evaluate(() => {
+        const blocks = [...document.querySelectorAll("pre.code")];
+        const hl = [...document.querySelectorAll("pre.code span[class*='hl-']")];
+        const sheets = [...document.styleSheets].map((s) => s.href || "");
+        return {
+          blocks: blocks.map((b) => ({
+            lang: b.dataset.lang || "",
+            tabindex: b.getAttribute("tabindex"),
+            spans: b.querySelectorAll("span[class*='hl-']").length,
+            scrolls: getComputedStyle(b).overflowX,
+            wraps: getComputedStyle(b).whiteSpace,
+          })),
+          styled: document.querySelectorAll("pre [style]").length,
+          // Every colour a highlighted span gets (highlight.css applies).
+          colours: [...new Set(hl.map((s) => getComputedStyle(s).color))],
+          plain: getComputedStyle(document.querySelector("pre.code code")).color,
+          highlightCss: sheets.some((h) => /\/help\/highlight\.css/.test(h)),
+        };
+      });
+      for (const lang of LANGS) {
+        const b = found.blocks.find((x) => x.lang === lang);
+        assert.ok(b, `${scheme}: a ${lang} block: ${JSON.stringify(found.blocks)}`);
+        assert.ok(b.spans > 0, `${scheme}: ${lang} is highlighted with hl- classes`);
+      }
+      assert.ok(found.blocks.some((b) => b.lang === ""), "a block without a language");
+      for (const b of found.blocks) {
+        assert.equal(b.tabindex, "0", "code blocks are focusable (keyboard scrolling)");
+        assert.equal(b.scrolls, "auto", "code blocks scroll sideways");
+        assert.equal(b.wraps, "pre", "code blocks never wrap");
+      }
+      assert.equal(found.styled, 0, "no style= attributes in code");
+      assert.ok(found.highlightCss, "highlight.css is linked");
+      assert.ok(found.colours.length >= 3, `${scheme}: at least 3 token colours: ${found.colours}`);
+      colours[scheme] = found.colours;
+      assert.deepEqual(w.issues, [], `${scheme}: no CSP violations or errors`);
+    });
+  }
+  assert.notDeepEqual(colours.light, colours.dark, "dark mode has colours of its own");
+});
+
+// The copy button of the code block whose language is `lang`.
+const copyButton = (page, lang) => page.locator(`.code-block:has(pre[data-lang="${lang}"]) .code-copy`);
+const codeText = (page, lang) => page.locator(`pre[data-lang="${lang}"] code`).evaluate((c) => c.textContent.replace(/\n$/, ""));
+const clipboard = (page) => page.evaluate(() => navigator.clipboard.readText());
+
+test("copy button: puts the code on the clipboard and announces \"Copied\", by mouse and by keyboard; without a clipboard it selects the code", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, CODE_PAGE);
+    const blocks = await page.locator("pre.code").count();
+    assert.equal(await page.locator(".code-block .code-copy").count(), blocks, "one button per block");
+    // The live region exists before anything is copied (so that it is announced).
+    assert.equal(await page.locator(".code-block:has(pre[data-lang=json]) [role=status]").textContent(), "");
+    assert.equal(await copyButton(page, "json").evaluate((b) => b.textContent), "Copy code", "accessible name");
+    await copyButton(page, "json").click();
+    await page.waitForFunction(() => document.querySelector(".code-block:has(pre[data-lang=json]) [role=status]").textContent === "Copied");
+    assert.equal(await clipboard(page), await codeText(page, "json"));
+    assert.match(await clipboard(page), /^\{ "wifi"/);
+    // Keyboard: from the block, Shift+Tab reaches its button; Enter and Space copy.
+    await page.locator('pre[data-lang="python"]').focus();
+    await page.keyboard.press("Shift+Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.closest(".code-block")?.querySelector("pre").dataset.lang), "python");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector(".code-block:has(pre[data-lang=python]) [role=status]").textContent === "Copied");
+    const python = await clipboard(page);
+    assert.equal(python, await codeText(page, "python"));
+    assert.match(python, /^import json, urllib\.request\n\nwith /, "line breaks kept");
+    assert.ok(!python.endsWith("\n"), "no final line break");
+    await copyButton(page, "yaml").focus();
+    await page.keyboard.press(" ");
+    await page.waitForFunction(() => document.querySelector(".code-block:has(pre[data-lang=yaml]) [role=status]").textContent === "Copied");
+    assert.equal(await clipboard(page), await codeText(page, "yaml"));
+    // A block without a language has a button too.
+    await page.locator(".code-block:not(:has(pre[data-lang])) .code-copy").click();
+    await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t === "A block without a language: plain text, still copyable."));
+    assert.deepEqual(w.issues, []);
+  }, { permissions: ["clipboard-read", "clipboard-write"] });
+  // No clipboard API: the code is selected and the status says how to copy it.
+  await withPage(async (page) => {
+    await open(page, CODE_PAGE);
+    await page.evaluate(() => Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true }));
+    await copyButton(page, "sh").first().click();
+    const st = await page.evaluate(() => ({
+      status: document.querySelector(".code-block:has(pre[data-lang=sh]) [role=status]").textContent,
+      selected: getSelection().toString(),
+      code: document.querySelector("pre[data-lang=sh] code").textContent,
+    }));
+    assert.equal(st.status, "Press Ctrl+C to copy");
+    assert.equal(st.selected.trim(), st.code.trim());
+  });
+  // A troubleshooter step with code, answered in place, gets its button too.
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, TREE);
+    await answer(page, "The internet light is red").click();
+    await page.locator(".step .answer[data-next=reset]").click();
+    await page.locator(".step .code-copy").click();
+    await page.waitForFunction(() => document.querySelector(".step .code-block [role=status]").textContent === "Copied");
+    assert.equal(await clipboard(page), "ping -c 3 192.168.1.1");
+    assert.deepEqual(w.issues, []);
+  }, { permissions: ["clipboard-read", "clipboard-write"] });
+});
+
+test("at 390 px wide no page scrolls sideways; wide tables and code scroll in their own box without breaking words", async () => {
+  const wide = [];
+  await withContext(async (ctx) => {
+    const first = await ctx.newPage();
+    const paths = [...new Set([...(await sitemap(first)), PAGES["search page with results"], PAGES["missing page"]])];
+    await first.close();
+    for (const path of paths) {
+      const page = await ctx.newPage();
+      await open(page, path);
+      const m = await page.evaluate(() => {
+        const doc = document.documentElement;
+        // What sticks out, to say why.
+        const culprits = [...document.body.querySelectorAll("*")]
+          .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5 && !e.closest(".table-wrap, pre, .visually-hidden"))
+          .slice(0, 3)
+          .map((e) => e.outerHTML.slice(0, 100));
+        return { scroll: doc.scrollWidth, width: innerWidth, culprits };
+      });
+      if (m.scroll > m.width) wide.push(`${path}: scrollWidth ${m.scroll} > ${m.width}: ${m.culprits.join(" | ")}`);
+      await page.close();
+    }
+    assert.ok(paths.length >= 20, `pages checked: ${paths.length}`);
+  }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  assert.deepEqual(wide, []);
+  await withPage(async (page) => {
+    await open(page, CODE_PAGE);
+    const m = await page.evaluate(() => {
+      const wrap = [...document.querySelectorAll(".table-wrap")].at(-1);
+      // A word is broken when its text spans more than one line box.
+      const broken = [];
+      for (const cell of wrap.querySelectorAll("th, td")) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let t; (t = walker.nextNode()); ) {
+          for (const m of t.data.matchAll(/\S+/g)) {
+            const r = document.createRange();
+            r.setStart(t, m.index);
+            r.setEnd(t, m.index + m[0].length);
+            const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+            if (lines.size > 1) broken.push(m[0]);
+          }
+        }
+      }
+      const curl = [...document.querySelectorAll("pre[data-lang=sh]")].at(-1);
+      return {
+        tableScrolls: wrap.scrollWidth > wrap.clientWidth,
+        focusable: wrap.tabIndex === 0,
+        broken,
+        codeScrolls: curl.scrollWidth > curl.clientWidth,
+        codeOneLine: curl.clientHeight < 2 * parseFloat(getComputedStyle(curl).lineHeight) + parseFloat(getComputedStyle(curl).paddingTop) * 2,
+      };
+    });
+    assert.ok(m.tableScrolls, "the wide table scrolls in its box");
+    assert.ok(m.focusable, "the table box is focusable");
+    assert.deepEqual(m.broken, [], "no word broken inside a table cell");
+    assert.ok(m.codeScrolls && m.codeOneLine, `a long command stays on one line and scrolls: ${JSON.stringify(m)}`);
+  }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+});
+
+test("troubleshooter steps: an h2 of the same size whether opened directly or reached by answering; no \"Start over\" on the first step", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    const heading = () => page.locator(".step-title").evaluate((h) => ({ tag: h.tagName, size: getComputedStyle(h).fontSize, text: h.textContent }));
+    const restart = () => page.locator("[data-action=restart]").isVisible();
+    await open(page, TREE + "power/");
+    const direct = await heading();
+    assert.equal(direct.tag, "H2");
+    assert.ok(await restart(), "Start over on a later step");
+    await open(page, TREE);
+    assert.equal(await restart(), false, "no Start over on the first step");
+    assert.equal((await heading()).tag, "H2");
+    await answer(page, "All lights are off").click();
+    const clicked = await heading();
+    assert.deepEqual(clicked, direct, "same element and size");
+    assert.ok(await restart(), "Start over once answered");
+    await page.locator("[data-action=restart]").click();
+    assert.equal(await restart(), false, "hidden again on the first step");
+    await open(page, TREE + "lights/");
+    assert.equal(await restart(), false, "the first step's own page has none either");
+    assert.deepEqual(w.issues, []);
+  });
+  await withPage(async (page) => {
+    await page.goto(TREE);
+    assert.equal(await page.locator("[data-action=restart]").isVisible(), false, "without JS, none on the first step");
+    await page.goto(TREE + "power/");
+    assert.equal(await page.locator(".step-title").evaluate((h) => h.tagName), "H2");
+    assert.ok(await page.locator("[data-action=restart]").isVisible());
+  }, { javaScriptEnabled: false });
+});
+
+test("print: only the text, with each link's address after it", async () => {
+  await withPage(async (page) => {
+    await open(page, CODE_PAGE);
+    await page.emulateMedia({ media: "print" });
+    const p = await page.evaluate(() => {
+      const shown = (s) => [...document.querySelectorAll(s)].filter((e) => e.checkVisibility()).length;
+      const after = (a) => getComputedStyle(a, "::after").content;
+      return {
+        hidden: [".site-header", ".search", ".breadcrumbs", ".sidebar", ".pager", ".toc", "button", ".site-footer"].filter((s) => shown(s)),
+        external: after(document.querySelector(".prose a[href^='http']")),
+        internal: after(document.querySelector(".prose a[href^='/help/articles/']")),
+        inPage: after(document.querySelector(".prose a[href^='#']")),
+        code: getComputedStyle(document.querySelector("pre.code")).whiteSpace,
+      };
+    });
+    assert.deepEqual(p.hidden, [], "nothing but the text is printed");
+    assert.equal(p.external, '" (https://example.org/manual)"');
+    assert.match(p.internal, /^" \(\/help\/articles\/[a-z-]+\/\)"$/);
+    assert.equal(p.inPage, "none");
+    assert.equal(p.code, "pre-wrap", "printed code wraps rather than being cut off");
+    await open(page, TREE + "power-supply/?path=0.0");
+    const o = await page.evaluate(() => [".feedback", ".tree-tools", ".copy-details", ".trail"].filter((s) => document.querySelector(s)?.checkVisibility()));
+    assert.deepEqual(o, [], "an outcome prints without its tools");
+  });
+});
+
+test("inline code and keys are styled chips, also inside callouts", async () => {
+  for (const scheme of ["light", "dark"]) {
+    await withPage(async (page) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await open(page, CODE_PAGE);
+      const c = await page.evaluate(() => {
+        const look = (e) => { const s = getComputedStyle(e); return { bg: s.backgroundColor, pad: s.paddingLeft, radius: s.borderTopLeftRadius, mono: /mono/i.test(s.fontFamily) }; };
+        const callout = document.querySelector(".callout code");
+        return { text: look(document.querySelector(".prose p code")), callout: look(callout), calloutBg: getComputedStyle(callout.closest(".callout")).backgroundColor, kbd: look(document.querySelector(".prose kbd")) };
+      });
+      for (const [k, v] of Object.entries({ text: c.text, callout: c.callout, kbd: c.kbd })) {
+        assert.ok(v.bg !== "rgba(0, 0, 0, 0)" && v.pad !== "0px" && v.radius !== "0px" && v.mono, `${scheme} ${k}: ${JSON.stringify(v)}`);
+      }
+      assert.notEqual(c.callout.bg, c.calloutBg, `${scheme}: code in a callout stands out from it`);
+    });
+  }
 });
 
 const code = await run();

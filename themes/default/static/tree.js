@@ -7,7 +7,7 @@
 const root = document.querySelector("[data-tree]") || document.createElement("div");
 const $ = (s) => root.querySelector(s);
 const slug = root.dataset.tree, key = "waymark:trail:" + slug, fbKey = "waymark:feedback:" + slug + ":";
-const home = !!$(".tree-header"), site = root.dataset.siteTitle;
+const home = "home" in root.dataset, site = root.dataset.siteTitle;
 const byId = {};
 // state: { from: node id the customer's answers start at, path: answer indices from it }
 let tree, state = { from: root.dataset.start, path: [] };
@@ -49,9 +49,9 @@ const qs = (s) =>
     : s.path.length ? "?path=" + s.path.join(".") : "";
 const same = (a, b) => a.from === b.from && a.path.join(".") === b.path.join(".");
 
-// Rebuild the step like node.html; the heading keeps the page's level (h2 under the tree home's h1).
+// Rebuild the step like node.html: an h2 under the tree's h1, on every step's page alike.
 const render = (n) => {
-  const h = el($(".step-title").tagName, { id: "step-title", class: "step-title", tabindex: -1 }, label(n));
+  const h = el("h2", { id: "step-title", class: "step-title", tabindex: -1 }, label(n));
   const prose = el("div", { class: n.answers ? "prose details" : "prose" }), kids = [h];
   prose.innerHTML = n.details_html || n.body_html || ""; // sanitised by the generator
   if (n.body_html != null || n.details_html) kids.push(prose);
@@ -87,6 +87,8 @@ const decorate = ({ node: n, steps }) => {
     root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", b.dataset.helpful === was));
   }
   $(".trail-direct").hidden = state.from === tree.start;
+  // Nothing to start over from on the first step.
+  $("[data-action=restart]").hidden = state.from === tree.start && !state.path.length;
   $(".trail").hidden = $("[data-action=back]").hidden = !steps.length;
   $(".trail ol").replaceChildren(...steps.map((s, i) => el("li", 0, s.q + " → ", el("strong", 0, s.a), " — ",
     el("button", { type: "button", class: "link-button", "data-step": i }, "change",
