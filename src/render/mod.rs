@@ -690,8 +690,8 @@ impl<'a> Renderer<'a> {
         #[derive(Serialize)]
         struct TagPage<'a> {
             tag: &'a LinkItem,
-            articles: &'a [LinkItem],
-            trees: &'a [LinkItem],
+            articles: Vec<LinkItem>,
+            trees: Vec<LinkItem>,
         }
         let t = &self.tags[i];
         let tags_crumb = LinkItem {
@@ -707,8 +707,16 @@ impl<'a> Renderer<'a> {
         );
         let page = TagPage {
             tag: &t.link,
-            articles: &t.articles,
-            trees: &t.trees,
+            articles: t
+                .articles
+                .iter()
+                .map(|i| self.article_item(&self.site.articles[*i]))
+                .collect(),
+            trees: t
+                .trees
+                .iter()
+                .map(|i| trees::tree_item(self, &self.site.trees[*i]))
+                .collect(),
         };
         let html = self.page("tag.html", &meta, &page)?;
         Ok(OutputFile::new(
@@ -791,15 +799,16 @@ impl<'a> Renderer<'a> {
 /// One tag and what carries it, in site order.
 struct Tag {
     link: LinkItem,
-    articles: Vec<LinkItem>,
-    trees: Vec<LinkItem>,
+    /// Indices into the site's articles and trees.
+    articles: Vec<usize>,
+    trees: Vec<usize>,
 }
 
 /// Every tag of the site's articles and troubleshooters, by URL slug
 /// (spellings that make the same slug are one tag; the first one names it).
 fn collect_tags(site: &Site, base_path: &str) -> Vec<Tag> {
     let mut out: std::collections::BTreeMap<String, Tag> = std::collections::BTreeMap::new();
-    let mut add = |tag: &str, item: LinkItem, tree: bool| {
+    let mut add = |tag: &str, index: usize, tree: bool| {
         let t = out.entry(link::tag_slug(tag)).or_insert_with(|| Tag {
             link: LinkItem {
                 title: tag.to_string(),
@@ -809,30 +818,20 @@ fn collect_tags(site: &Site, base_path: &str) -> Vec<Tag> {
             articles: Vec::new(),
             trees: Vec::new(),
         });
-        if tree {
-            t.trees.push(item);
-        } else {
-            t.articles.push(item);
+        let list = if tree { &mut t.trees } else { &mut t.articles };
+        // A page lists each article once, even if it repeats a tag.
+        if list.last() != Some(&index) {
+            list.push(index);
         }
     };
-    for a in &site.articles {
+    for (i, a) in site.articles.iter().enumerate() {
         for tag in &a.tags {
-            let item = LinkItem {
-                title: a.title.clone(),
-                url: link::article_url(base_path, &a.slug),
-                description: a.description.clone(),
-            };
-            add(tag, item, false);
+            add(tag, i, false);
         }
     }
-    for t in &site.trees {
+    for (i, t) in site.trees.iter().enumerate() {
         for tag in &t.tags {
-            let item = LinkItem {
-                title: t.title.clone(),
-                url: link::tree_url(base_path, &t.slug),
-                description: t.description.clone(),
-            };
-            add(tag, item, true);
+            add(tag, i, true);
         }
     }
     out.into_values().collect()
