@@ -25,6 +25,8 @@ const PAGES = {
   "question step": TREE + "red-light/",
   "outcome step": TREE + "power-supply/",
   "paths page": TREE + "paths/",
+  "tags index": "tags/",
+  "tag page": "tags/router/",
   "search page with results": "search/?q=router",
   "missing page": "nope/",
 };
@@ -732,6 +734,51 @@ test("print: only the text, with each link's address after it", async () => {
     await open(page, TREE + "power-supply/?path=0.0");
     const o = await page.evaluate(() => [".feedback", ".tree-tools", ".copy-details", ".trail"].filter((s) => document.querySelector(s)?.checkVisibility()));
     assert.deepEqual(o, [], "an outcome prints without its tools");
+  });
+});
+
+test("tags: an article links its tags; a tag's page lists what carries it; /tags/ lists every tag; dates for people", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, CODE_PAGE);
+    const meta = await page.evaluate(() => ({
+      tags: [...document.querySelectorAll(".meta a.tag")].map((a) => [a.textContent, a.getAttribute("href")]),
+      time: [document.querySelector(".meta time").getAttribute("datetime"), document.querySelector(".meta time").textContent],
+    }));
+    assert.deepEqual(meta.tags, [["router", "/help/tags/router/"], ["basics", "/help/tags/basics/"]]);
+    assert.deepEqual(meta.time, ["2026-01-15", "15 January 2026"]);
+    await page.locator(".meta a.tag", { hasText: "router" }).click();
+    await page.waitForURL(u("tags/router/"));
+    const listed = await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(listed.includes("/help/" + CODE_PAGE) && listed.includes("/help/" + TREE), `articles and troubleshooters: ${listed}`);
+    await page.locator("main a", { hasText: "All tags" }).click();
+    await page.waitForURL(u("tags/"));
+    const tags = await page.locator(".tag-cloud a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(tags.includes("/help/tags/router/") && tags.includes("/help/tags/basics/"), `${tags}`);
+    assert.deepEqual(w.issues, []);
+  });
+});
+
+test("site identity: a logo before the title (the link is named by the title), the site's favicon; the home page shows category cards with description and count", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, "");
+    const id = await page.evaluate(() => {
+      const logo = document.querySelector(".site-title img");
+      return {
+        logo: logo && { src: new URL(logo.src).pathname, alt: logo.getAttribute("alt"), loaded: logo.naturalWidth > 0, first: logo === logo.parentElement.firstElementChild },
+        icon: [...document.querySelectorAll("link[rel~=icon]")].map((l) => l.getAttribute("href")),
+        cards: [...document.querySelectorAll(".topic")].map((c) => [c.querySelector("h3").textContent, c.querySelector(".topic-text")?.textContent, c.querySelector(".topic-count")?.textContent]),
+      };
+    });
+    assert.deepEqual(id.logo, { src: "/help/img/logo.svg", alt: "", loaded: true, first: true });
+    assert.deepEqual(id.icon, ["/help/img/icon.svg"]);
+    assert.deepEqual((await accessible(page, "link")).filter((l) => l.name === "Router Help").length, 1, "the home link is named by the site title once");
+    assert.deepEqual(id.cards, [
+      ["Setting up", "Getting the router running.", "3 articles"],
+      ["Problems", "When the internet or Wi-Fi misbehaves.", "4 articles"],
+    ]);
+    assert.deepEqual(w.issues, []);
   });
 });
 
