@@ -173,7 +173,7 @@ test("tree with JS: answer in place, URL ?path=, trail, back/forward, reload, ch
     await answer(page, 1).click();
     let s = await expectStep(page, t, [1], { focused: true });
     assert.ok(s.marker, "no full page load after answering");
-    assert.equal(s.titleTag, "H2", "heading level kept from the tree home (h1 is the tree title)");
+    assert.equal(s.titleTag, "H2", "a step is an h2 under the tree's h1, as on its own page");
     assert.equal(s.crumb, label(t.byId["credit-line"]), "breadcrumb shows the step");
     assert.match(s.trailText, /Your answers/);
     assert.match(s.trailText, new RegExp(`${t.byId[t.start].question.replace(/[?.]/g, "\\$&")}\\s*→\\s*It stopped at a payment method`));
@@ -327,7 +327,7 @@ test("tree without JS: answer links walk to an outcome, back button works", asyn
     await page.goto(TREE);
     for (const [i, id] of [[2, "waba-review"], [0, "waba-review-wait"]]) {
       await Promise.all([page.waitForURL(u(t.byId[id].url)), answer(page, i).click()]);
-      assert.equal(await page.locator("h1").textContent(), label(t.byId[id]));
+      assert.equal(await page.locator(".step-title").textContent(), label(t.byId[id]));
     }
     assert.equal(await page.locator(".feedback").isVisible(), false, "feedback hidden without JS");
     assert.equal(await page.locator("[data-action=copy]").isVisible(), false, "copy hidden without JS");
@@ -335,7 +335,7 @@ test("tree without JS: answer links walk to an outcome, back button works", asyn
     assert.equal(await page.locator(".trail").isVisible(), false, "trail hidden without JS");
     await page.goBack();
     assert.equal(page.url(), u(t.byId["waba-review"].url));
-    assert.equal(await page.locator("h1").textContent(), t.byId["waba-review"].question);
+    assert.equal(await page.locator(".step-title").textContent(), t.byId["waba-review"].question);
     // Start over is a plain link too.
     await Promise.all([page.waitForURL(u(TREE)), page.locator("[data-action=restart]").click()]);
     assert.deepEqual(w.issues, []);
@@ -383,7 +383,10 @@ test("keyboard only: number keys walk the tree, Tab reaches answers with visible
   });
 });
 
-test("article page weight: HTML + CSS + JS under 30 KB", async () => {
+// 30 KB until issue 18 (code, inline code and keys, tables, tags, logo, home
+// cards, print) added about 2.7 KB of CSS (0.6 KB gzipped); the copy button
+// and the colours of highlighted code load only on pages with code.
+test("article page weight: HTML + CSS + JS under 34 KB", async () => {
   await withPage(async (page) => {
     const sizes = [];
     page.on("response", async (r) => {
@@ -400,7 +403,7 @@ test("article page weight: HTML + CSS + JS under 30 KB", async () => {
     const total = all.reduce((n, [, , b]) => n + b, 0);
     const detail = all.map(([t, url, b]) => `${t} ${url} ${b} B`).join("; ");
     assert.ok(all.some(([t]) => t === "document") && all.some(([t]) => t === "stylesheet"), `saw the document and CSS: ${detail}`);
-    assert.ok(total < 30 * 1024, `${total} B >= 30 KB: ${detail}`);
+    assert.ok(total < 34 * 1024, `${total} B >= 34 KB: ${detail}`);
     console.log(`  # article weight ${total} B (${detail})`);
   });
 });
