@@ -44,7 +44,9 @@ fn outcome_pages_show_kind_body_related_and_restart() {
     assert!(site.build().status.success());
     let html = site.html("public/troubleshoot/connect/escalate/index.html");
     assert_eq!(texts(&html, ".outcome-kind"), ["Contact support"]);
-    assert_eq!(texts(&html, "h1"), ["Contact support"]);
+    // The tree is the page's h1; the step is its h2, however it was reached.
+    assert_eq!(texts(&html, "h1"), ["Connection fails"]);
+    assert_eq!(texts(&html, ".step-title"), ["Contact support"]);
     assert_eq!(
         texts(&html, ".step .plain-list a"),
         ["Welcome <to> \"the\" help"]
