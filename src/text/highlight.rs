@@ -38,10 +38,18 @@ contexts:
         3: string.unquoted.value.http
 "#;
 
-fn syntaxes() -> &'static SyntaxSet {
+/// syntect's bundled syntaxes, as they come (rebuilding the set to add
+/// one would cost every build that has code).
+fn bundled() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// The syntaxes syntect lacks, in a set of their own.
+fn extra() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
+        let mut builder = syntect::parsing::SyntaxSetBuilder::new();
         // A syntax bundled in the binary: it parses, or the tests fail.
         if let Ok(http) = SyntaxDefinition::load_from_str(HTTP_SYNTAX, true, Some("http")) {
             builder.add(http);
@@ -51,22 +59,27 @@ fn syntaxes() -> &'static SyntaxSet {
 }
 
 /// The syntax for a fence's language (`sh`, `json`, `yaml`, `http`,
-/// `js`, `python`, `php`, …), if any.
-fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
-    let set = syntaxes();
-    match language {
+/// `js`, `python`, `php`, …) and the set it belongs to, if any.
+fn syntax_for(language: &str) -> Option<(&'static SyntaxReference, &'static SyntaxSet)> {
+    if language == "http" {
+        let set = extra();
+        return set.find_syntax_by_token("http").map(|s| (s, set));
+    }
+    let set = bundled();
+    let syntax = match language {
         // Plain PHP, as in docs, rather than PHP embedded in HTML.
         "php" => set.find_syntax_by_name("PHP Source"),
         "shell" | "console" => set.find_syntax_by_token("bash"),
         _ => set.find_syntax_by_token(language),
-    }
+    };
+    syntax.map(|s| (s, set))
 }
 
 /// `code` as highlighted HTML (escaped, with `hl-` spans); `None` when no
 /// syntax knows `language`, and the caller shows the code as plain text.
 pub(crate) fn highlight(code: &str, language: &str) -> Option<String> {
-    let syntax = syntax_for(language)?;
-    let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASSES);
+    let (syntax, set) = syntax_for(language)?;
+    let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASSES);
     for line in LinesWithEndings::from(code) {
         html.parse_html_for_line_which_includes_newline(line).ok()?;
     }
