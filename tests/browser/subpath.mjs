@@ -800,6 +800,45 @@ test("inline code and keys are styled chips, also inside callouts", async () => 
   }
 });
 
+test("support hand-off: an escalate outcome links to the site's support with the answers given in this visit", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    // Walked from the start: the mail holds both answers.
+    await open(page, TREE);
+    await page.locator(".step .answer").nth(0).click(); // All lights are off
+    await page.locator(".step .answer").nth(0).click(); // Yes: the power cable is in
+    await page.waitForFunction(() => !document.querySelector(".support-handoff")?.hidden);
+    let href = await page.locator("[data-support-link]").getAttribute("href");
+    assert.match(href, /^mailto:help@example\.com\?subject=Help%3A%20My%20internet%20is%20down&body=/);
+    let body = decodeURIComponent(href.split("body=")[1]);
+    assert.match(body, /All lights are off/);
+    assert.match(body, /Answer: Yes/);
+    assert.match(body, /Outcome: Ask for a new power supply/);
+    assert.equal(await page.locator("[data-support-link]").textContent(), "Email the help desk");
+    assert.deepEqual(w.issues, []);
+  });
+  // Opened directly in a new visit: no answers are claimed.
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, TREE + "power-supply/");
+    let href, body;
+    href = await page.locator("[data-support-link]").getAttribute("href");
+    body = decodeURIComponent(href.split("body=")[1]);
+    assert.match(body, /Opened this step directly \(no answers given\)/);
+    assert.doesNotMatch(body, /Answer:/);
+    // Not on other steps.
+    await open(page, TREE + "red-light/");
+    assert.equal(await page.locator(".support-handoff").isVisible(), false);
+    assert.deepEqual(w.issues, []);
+  });
+  // Without JavaScript the link is there, plain.
+  await withPage(async (page) => {
+    await page.goto(TREE + "power-supply/");
+    assert.equal(await page.locator("[data-support-link]").getAttribute("href"), "mailto:help@example.com");
+    assert.ok(await page.locator("[data-support-link]").isVisible());
+  }, { javaScriptEnabled: false });
+});
+
 const code = await run();
 await server.close();
 process.exit(code);

@@ -409,7 +409,7 @@ function start() {
     if (!r.results.length && r.categories.length) {
       out.push(el("p", 0, "Or browse by topic:"), el("ul", { class: "plain-list" }, ...r.categories.map((c) => el("li", 0, el("a", { href: `${base}categories/${c.id}/` }, c.title)))));
     }
-    const support = html.dataset.supportUrl;
+    const support = html.dataset.supportUrl?.replace("{report}", "");
     if (!r.results.length && support) out.push(el("p", 0, "Still stuck? ", el("a", { href: support }, html.dataset.supportLabel || "Contact support"), "."));
     return out;
   };

@@ -79,6 +79,11 @@ const render = (n) => {
 const decorate = ({ node: n, steps }) => {
   const was = storage(localStorage, fbKey + n.id), fb = $(".feedback");
   $(".copy-details").hidden = n.outcome !== "escalate";
+  const support = $(".support-handoff"), url = document.documentElement.dataset.supportUrl;
+  if (support) {
+    support.hidden = n.outcome !== "escalate";
+    if (!support.hidden && url) support.querySelector("a").href = prefilled(url, report());
+  }
   $(".copy-fallback").hidden = true;
   $(".copy-status").textContent = "";
   if (fb) {
@@ -118,13 +123,28 @@ const go = (s, how) => {
   storage(sessionStorage, key, s.from + ":" + p.join("."));
 };
 
-const copy = () => {
-  const { node, steps } = walk(state), st = $(".copy-status"), ta = $(".copy-text");
-  // Only what the customer answered here; a step opened directly says so.
+// What support needs: the tree, only the answers given in this visit (a
+// step opened directly says so), the outcome and the page.
+const report = () => {
+  const { node, steps } = walk(state);
   const direct = state.from === tree.start ? []
     : [steps.length ? "Opened directly at: " + label(byId[state.from]) + " (answers before it are not known)" : "Opened this step directly (no answers given)"];
-  ta.value = [[tree.title], direct, steps.flatMap((s, i) => [i + 1 + ". " + s.q, "   Answer: " + s.a]),
+  return [[tree.title], direct, steps.flatMap((s, i) => [i + 1 + ". " + s.q, "   Answer: " + s.a]),
     ["Outcome: " + node.title, "Page: " + location.href]].filter((b) => b.length).map((b) => b.join("\n")).join("\n\n");
+};
+
+// The support link with the report in it: a mailto: body, or the URL's
+// {report} placeholder; other URLs as they are.
+const prefilled = (url, text) => {
+  if (/^mailto:/i.test(url)) {
+    return url + (url.includes("?") ? "&" : "?") + "subject=" + encodeURIComponent("Help: " + tree.title) + "&body=" + encodeURIComponent(text);
+  }
+  return url.replace("{report}", encodeURIComponent(text));
+};
+
+const copy = () => {
+  const st = $(".copy-status"), ta = $(".copy-text");
+  ta.value = report();
   const fallback = () => {
     // No clipboard (old browser, permission denied): show the text, selected.
     $(".copy-fallback").hidden = false;
