@@ -203,20 +203,25 @@ pub fn tag_path(tag: &str) -> String {
     format!("{TAGS_PATH}{}/", tag_slug(tag))
 }
 
-/// A tag as it appears in URLs: lowercase letters and digits, other runs
-/// of characters as `-` (`App version` → `app-version`).
+/// A tag as it appears in URLs (`App version` → `app-version`).
 pub fn tag_slug(tag: &str) -> String {
-    let mut slug = String::with_capacity(tag.len());
-    for c in tag.chars().flat_map(char::to_lowercase) {
+    slug(tag, "tag")
+}
+
+/// Text as a URL part or id: lowercase letters and digits, other runs of
+/// characters as one `-`; `empty` when nothing is left.
+pub fn slug(text: &str, empty: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
             slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
+        } else if !slug.ends_with('-') {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-');
+    let slug = slug.trim_matches('-');
     if slug.is_empty() {
-        "tag".into()
+        empty.into()
     } else {
         slug.into()
     }

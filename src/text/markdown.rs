@@ -545,20 +545,7 @@ pub fn is_script_url(url: &str) -> bool {
 
 /// Heading text → id: lowercase letters and digits, other runs → `-`.
 pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_matches('-');
-    if slug.is_empty() {
-        "section".into()
-    } else {
-        slug.into()
-    }
+    link::slug(text, "section")
 }
 
 fn dedupe(wanted: &str, used: &mut HashSet<String>) -> String {
