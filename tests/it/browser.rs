@@ -97,22 +97,32 @@ fn search_client_core() {
 #[test]
 fn search_relevance_on_the_coex_help_center() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_out, site) = build_site(repo);
+    node("search-relevance.mjs", &[site.as_os_str()]);
+}
+
+/// Builds the site at `root` with the real binary into a temp folder;
+/// fails on errors or warnings. Returns the folder (kept while it lives)
+/// and the built site in it.
+fn build_site(root: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
     let out = tempfile::tempdir().expect("temp dir");
     let site = out.path().join("site");
     let build = Command::new(env!("CARGO_BIN_EXE_waymark"))
         .arg("build")
         .arg("--root")
-        .arg(repo)
+        .arg(root)
         .arg("--output")
         .arg(&site)
+        .env("NO_COLOR", "1")
         .output()
         .expect("build");
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
     assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
+        !stderr.contains("warning"),
+        "the site builds without warnings:\n{stderr}"
     );
-    node("search-relevance.mjs", &[site.as_os_str()]);
+    (out, site)
 }
 
 /// A site under a sub-path, as customers get it: the `every-feature`
@@ -125,22 +135,6 @@ fn search_relevance_on_the_coex_help_center() {
 fn sub_path_site_with_every_markdown_feature_under_a_strict_csp() {
     let _one_at_a_time = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().expect("temp dir");
-    let site = out.path().join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .arg("build")
-        .arg("--root")
-        .arg(repo.join("tests/fixtures/every-feature"))
-        .arg("--output")
-        .arg(&site)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("build");
-    let stderr = String::from_utf8_lossy(&build.stderr);
-    assert!(build.status.success(), "{stderr}");
-    assert!(
-        !stderr.contains("warning"),
-        "the fixture builds without warnings:\n{stderr}"
-    );
+    let (_out, site) = build_site(&repo.join("tests/fixtures/every-feature"));
     node("subpath.mjs", &[site.as_os_str()]);
 }

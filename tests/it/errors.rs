@@ -133,10 +133,7 @@ fn check_json_prints_one_object_per_diagnostic() {
     site.write("static/x.png", "not really a PNG");
     let out = site.run(&["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = crate::harness::stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let lines = crate::harness::json_lines(&out);
     assert_eq!(lines.len(), 2, "{lines:?}");
     let error = &lines[0];
     assert_eq!(error["severity"], "error");
@@ -601,10 +598,7 @@ fn every_broken_link_kind_is_reported_once_with_a_suggestion() {
     );
     let out = site.run(&["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = crate::harness::stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let lines = crate::harness::json_lines(&out);
     let links: Vec<&serde_json::Value> = lines
         .iter()
         .filter(|d| d["file"] == "content/articles/basics/links.md")
