@@ -30,9 +30,10 @@ pub use base::diagnostic;
 pub use load::site::BuildOptions;
 pub use report::Report;
 
+use load::edition::Edition;
 use load::site::{Loaded, SearchInput, Site};
 use output::{OutputFile, Sink};
-use render::Theme;
+use render::{Strings, Theme};
 
 /// Loads and checks the site at `root`, then renders it without writing
 /// anything, so template errors surface too.
@@ -41,7 +42,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
-    let rendered = render_site(&p.site, p.search, &p.theme, &|_| Ok(()));
+    let rendered = render_all_languages(&p, &|_| Ok(()));
     finish_render(p.report, rendered)
 }
 
@@ -51,16 +52,22 @@ pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Resu
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
-    let (site, theme) = (p.site, p.theme);
     let staging = output::Staging::begin(root, output)?;
-    let rendered = render_site(&site, p.search, &theme, &|file| staging.write(&file));
+    let rendered = render_all_languages(&p, &|file| staging.write(&file));
+    let Prepared {
+        report,
+        site,
+        theme,
+        editions,
+        ..
+    } = p;
     // On failure, dropping the staging folder leaves the last site as it was.
-    let mut report = finish_render(p.report, rendered)?;
+    let mut report = finish_render(report, rendered)?;
     if !report.has_errors() {
         report.output = Some(staging.commit()?);
     }
     // Freeing a large site takes tens of milliseconds nobody waits for.
-    std::thread::spawn(move || drop((site, theme)));
+    std::thread::spawn(move || drop((site, theme, editions)));
     Ok(report)
 }
 
@@ -70,24 +77,103 @@ struct Prepared {
     site: Site,
     search: SearchInput,
     theme: Theme,
+    strings: Strings,
+    /// The other languages, each with its interface strings.
+    editions: Vec<(Edition, Strings)>,
+}
+
+/// Renders the default language, then each other language under its
+/// `/<code>/` folder (each in parallel inside).
+fn render_all_languages(p: &Prepared, sink: &Sink) -> anyhow::Result<usize> {
+    render_languages(&p.site, &p.search, &p.theme, &p.strings, &p.editions, sink)
+}
+
+fn render_languages(
+    site: &Site,
+    search: &SearchInput,
+    theme: &Theme,
+    strings: &Strings,
+    editions: &[(Edition, Strings)],
+    sink: &Sink,
+) -> anyhow::Result<usize> {
+    let mut files = render_site(site, search.clone(), theme, strings, sink)?;
+    for (edition, strings) in editions {
+        let prefix = &edition.site.lang.prefix;
+        let in_folder = |file: OutputFile| {
+            sink(OutputFile {
+                path: format!("{prefix}{}", file.path),
+                ..file
+            })
+        };
+        files += render_site(
+            &edition.site,
+            edition.search.clone(),
+            theme,
+            strings,
+            &in_folder,
+        )?;
+    }
+    Ok(files)
 }
 
 /// Loads and checks the site at `root` and loads its theme; `Err` holds
 /// the report that says why it cannot be rendered.
 fn prepare(root: &Path, options: &BuildOptions) -> anyhow::Result<Result<Prepared, Report>> {
     let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
-    let Some((site, search)) = site else {
+    let Some(Checked {
+        site,
+        search,
+        editions,
+    }) = site
+    else {
         return Ok(Err(report));
     };
-    Ok(match Theme::load(root, &site.config.theme) {
-        Ok(theme) => Ok(Prepared {
-            report,
-            site,
-            search,
-            theme,
-        }),
-        Err(e) => Err(template_failure(report, e)?),
-    })
+    let theme = match Theme::load(root, &site.config.theme) {
+        Ok(theme) => theme,
+        Err(e) => return Ok(Err(template_failure(report, e)?)),
+    };
+    let (strings, editions, report) = interface_strings(&site, editions, &theme, report);
+    if report.has_errors() {
+        return Ok(Err(report));
+    }
+    Ok(Ok(Prepared {
+        report,
+        site,
+        search,
+        theme,
+        strings,
+        editions,
+    }))
+}
+
+/// The theme's words in the site's language; a language no bundle knows
+/// is an error, missing keys are warnings.
+fn interface_strings(
+    site: &Site,
+    editions: Vec<Edition>,
+    theme: &Theme,
+    mut report: Report,
+) -> (Strings, Vec<(Edition, Strings)>, Report) {
+    let config = &site.config;
+    let mut of = |i: usize, tag: &str| {
+        let at = (
+            Path::new(load::config::FILE),
+            config.language_pos.get(i).copied().unwrap_or_default(),
+        );
+        let (strings, diagnostics) = theme.bundles.strings(&tag.to_ascii_lowercase(), at);
+        report.diagnostics.extend(diagnostics);
+        strings
+    };
+    let strings = of(0, &config.language);
+    let editions = editions
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let strings = of(i + 1, &e.site.lang.tag);
+            (e, strings)
+        })
+        .collect();
+    (strings, editions, finish(report))
 }
 
 /// Checks and renders a site held in memory (paths relative to the site
@@ -98,13 +184,22 @@ pub fn build_files(
     options: &BuildOptions,
 ) -> anyhow::Result<(Report, Vec<OutputFile>)> {
     let (report, site) = load_and_check(load::site::load_in_memory(files, options), None);
-    let Some((site, search)) = site else {
+    let Some(Checked {
+        site,
+        search,
+        editions,
+    }) = site
+    else {
         return Ok((report, Vec::new()));
     };
     let theme = Theme::embedded()?;
+    let (strings, editions, report) = interface_strings(&site, editions, theme, report);
+    if report.has_errors() {
+        return Ok((report, Vec::new()));
+    }
     let mut rendered = Ok(0);
     let files = output::collect(|sink| {
-        rendered = render_site(&site, search, theme, sink);
+        rendered = render_languages(&site, &search, theme, &strings, &editions, sink);
         Ok(0)
     })?;
     let report = finish_render(report, rendered)?;
@@ -123,6 +218,7 @@ pub(crate) struct Built {
     /// reading the site again.
     pub search: SearchInput,
     pub theme: Theme,
+    pub strings: Strings,
     /// Every output file, sorted by path.
     pub files: Vec<OutputFile>,
 }
@@ -132,21 +228,23 @@ pub(crate) fn build_in_memory(
     root: &Path,
     options: &BuildOptions,
 ) -> anyhow::Result<(Report, Option<Built>)> {
-    let Prepared {
-        report,
-        site,
-        search,
-        theme,
-    } = match prepare(root, options)? {
+    let mut prepared = match prepare(root, options)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok((report, None)),
     };
     let mut rendered = Ok(0);
     let files = output::collect(|sink| {
-        rendered = render_site(&site, search.clone(), &theme, sink);
+        rendered = render_all_languages(&prepared, sink);
         Ok(0)
     })?;
-    let report = finish_render(report, rendered)?;
+    let report = finish_render(std::mem::take(&mut prepared.report), rendered)?;
+    let Prepared {
+        site,
+        search,
+        theme,
+        strings,
+        ..
+    } = prepared;
     if report.has_errors() {
         return Ok((report, None));
     }
@@ -154,6 +252,7 @@ pub(crate) fn build_in_memory(
         site,
         search,
         theme,
+        strings,
         files,
     };
     Ok((report, Some(built)))
@@ -165,9 +264,10 @@ pub(crate) fn render_site(
     site: &Site,
     search: SearchInput,
     theme: &Theme,
+    strings: &Strings,
     sink: &Sink,
 ) -> anyhow::Result<usize> {
-    let renderer = render::Renderer::new(site, theme)?;
+    let renderer = render::Renderer::new(site, theme, strings)?;
     // The index is the longest job: it runs first, beside all the pages.
     let search = std::sync::Mutex::new(Some(search));
     renderer.render_all(sink, &|| {
@@ -179,17 +279,37 @@ pub(crate) fn render_site(
     })
 }
 
+/// A loaded site that passed its checks, with its other languages.
+struct Checked {
+    site: Site,
+    search: SearchInput,
+    editions: Vec<Edition>,
+}
+
 /// Validates and lints what was loaded; the site is `None` on errors.
-fn load_and_check(loaded: Loaded, root: Option<&Path>) -> (Report, Option<(Site, SearchInput)>) {
+fn load_and_check(loaded: Loaded, root: Option<&Path>) -> (Report, Option<Checked>) {
     let mut report = Report {
         diagnostics: loaded.diagnostics,
         sources: loaded.sources,
+        translations: loaded.translations,
         ..Report::default()
     };
     let (Some(site), Some(search)) = (loaded.site, loaded.search) else {
         return (finish(report), None);
     };
     report.diagnostics.extend(check::validate::validate(&site));
+    // A language's links are its translations' own; fallbacks repeat the
+    // source's, already checked above.
+    for edition in &loaded.editions {
+        report.diagnostics.extend(
+            check::validate::validate(&edition.site)
+                .into_iter()
+                .filter(|d| load::translation::split(&d.file).is_some()),
+        );
+    }
+    report
+        .diagnostics
+        .extend(check::lint::translation_warnings(&report.translations));
     report
         .diagnostics
         .extend(check::lint::warnings(&site, &base::date::today()));
@@ -204,7 +324,12 @@ fn load_and_check(loaded: Loaded, root: Option<&Path>) -> (Report, Option<(Site,
     if report.has_errors() {
         return (finish(report), None);
     }
-    (finish(report), Some((site, search)))
+    let checked = Checked {
+        site,
+        search,
+        editions: loaded.editions,
+    };
+    (finish(report), Some(checked))
 }
 
 /// Counts the files rendered, or turns a template mistake into a

@@ -17,9 +17,39 @@ pub struct Report {
     pub files: usize,
     /// Where the site was written; `None` when nothing was written.
     pub output: Option<PathBuf>,
+    /// Every source page in every other language, and how it stands.
+    pub translations: Vec<crate::load::translation::TranslationState>,
 }
 
 impl Report {
+    /// "translations missing: es 2, pt-br 15 (see `waymark translations`)",
+    /// or `None` when every page is translated.
+    pub fn missing_translations(&self) -> Option<String> {
+        use crate::load::translation::Status;
+        let mut by_language: Vec<(&str, usize)> = Vec::new();
+        for t in self
+            .translations
+            .iter()
+            .filter(|t| t.status == Status::Missing)
+        {
+            match by_language.iter_mut().find(|(l, _)| *l == t.language) {
+                Some((_, n)) => *n += 1,
+                None => by_language.push((&t.language, 1)),
+            }
+        }
+        if by_language.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = by_language
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        Some(format!(
+            "translations missing: {} (see `waymark translations`)",
+            list.join(", ")
+        ))
+    }
+
     pub fn has_errors(&self) -> bool {
         diagnostic::has_errors(&self.diagnostics)
     }
@@ -55,6 +85,9 @@ impl Report {
         let errors = self.diagnostics.len() - warnings;
         if errors + warnings > 0 {
             eprintln!("{errors} error(s), {warnings} warning(s)");
+        }
+        if let Some(line) = self.missing_translations() {
+            eprintln!("{line}");
         }
     }
 }

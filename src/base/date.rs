@@ -17,31 +17,15 @@ pub fn is_iso_date(s: &str) -> bool {
     )
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// An ISO date as people read it: `2026-11-20` → "20 November 2026";
-/// `None` for anything else.
-pub fn human(iso: &str) -> Option<String> {
+/// An ISO date's year, month (1–12) and day (1–31); `None` for anything
+/// else. Pages write it in their language's words.
+pub fn parts(iso: &str) -> Option<(String, u32, u32)> {
     if !is_iso_date(iso) {
         return None;
     }
     let (year, rest) = iso.split_once('-')?;
     let (month, day) = rest.split_once('-')?;
-    let month = MONTHS.get(month.parse::<usize>().ok()?.checked_sub(1)?)?;
-    Some(format!("{} {month} {year}", day.trim_start_matches('0')))
+    Some((year.to_string(), month.parse().ok()?, day.parse().ok()?))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, for new files' `updated` field.
@@ -75,9 +59,8 @@ mod tests {
     }
 
     #[test]
-    fn dates_for_people() {
-        assert_eq!(human("2026-11-20").as_deref(), Some("20 November 2026"));
-        assert_eq!(human("2027-01-05").as_deref(), Some("5 January 2027"));
-        assert_eq!(human("20-11-2026"), None);
+    fn date_parts() {
+        assert_eq!(parts("2027-01-05"), Some(("2027".into(), 1, 5)));
+        assert_eq!(parts("20-11-2026"), None);
     }
 }

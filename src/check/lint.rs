@@ -5,8 +5,36 @@ use std::path::Path;
 
 use crate::base::diagnostic::{Diagnostic, Pos};
 use crate::load::site::{ARTICLE_PLACEHOLDER, Site, TREE_PLACEHOLDER};
+use crate::load::translation::{Status, TranslationState};
 use crate::load::tree::NodeKind;
 use crate::text::markdown::Rendered;
+
+/// `W-TRANSLATION-OUTDATED` for each translation whose source changed
+/// since it was stamped (missing ones are a summary line, not warnings).
+pub fn translation_warnings(states: &[TranslationState]) -> Vec<Diagnostic> {
+    states
+        .iter()
+        .filter(|t| t.status == Status::Outdated)
+        .filter_map(|t| {
+            let file = t.file.as_ref()?;
+            Some(
+                Diagnostic::warning(
+                    "W-TRANSLATION-OUTDATED",
+                    file,
+                    t.stamp_pos,
+                    format!(
+                        "the source changed since this translation was made: `{}`",
+                        t.source.display()
+                    ),
+                )
+                .with_help(format!(
+                    "bring the translation up to date, then run `waymark translations --stamp {}`",
+                    file.display()
+                )),
+            )
+        })
+        .collect()
+}
 
 /// Every warning of the site; `today` is `YYYY-MM-DD`.
 pub fn warnings(site: &Site, today: &str) -> Vec<Diagnostic> {
@@ -112,6 +140,7 @@ mod tests {
         let origin = Origin::file(Path::new("a.md"), 1);
         let settings = Settings {
             base_path: "/".into(),
+            page_base: "/".into(),
             raw_html: true,
         };
         let rendered = render(

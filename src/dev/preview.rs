@@ -36,6 +36,7 @@ struct Held {
     site: Site,
     search: SearchInput,
     theme: Theme,
+    strings: crate::render::Strings,
 }
 
 /// The result of one rebuild.
@@ -84,6 +85,7 @@ impl Preview {
             site: built.site,
             search: built.search,
             theme: built.theme,
+            strings: built.strings,
         });
         self.search_stale = false;
         Ok(Rebuild {
@@ -125,6 +127,11 @@ impl Preview {
         let [file] = changed[..] else {
             return Ok(None);
         };
+        // An edit in a many-language site can touch every language's
+        // pages: rebuild them all.
+        if held.site.lang.is_multilingual() {
+            return Ok(None);
+        }
         let Some(i) = held.site.articles.iter().position(|a| a.file == *file) else {
             return Ok(None);
         };
@@ -134,6 +141,7 @@ impl Preview {
         let site = &mut held.site;
         let settings = crate::text::markdown::Settings {
             base_path: site.config.base_path(),
+            page_base: site.config.base_path(),
             raw_html: site.config.markdown.raw_html,
         };
         let (Some((article, terms)), diagnostics) = crate::load::article::load(
@@ -184,7 +192,7 @@ impl Preview {
             &crate::base::date::today(),
         ));
         let selection = touched_by(site, i, &old);
-        let renderer = crate::render::Renderer::new(site, &held.theme)?;
+        let renderer = crate::render::Renderer::new(site, &held.theme, &held.strings)?;
         let files = crate::output::collect(|sink| renderer.render_selected(&selection, sink))?;
         let rendered = files.len();
         // Redirect pages of aliases the edit removed go.

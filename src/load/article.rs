@@ -31,10 +31,13 @@ struct FrontMatter {
     related: Vec<String>,
     /// Custom fields for templates, as `page.article.extra.<name>`.
     extra: Option<serde_yaml::Value>,
+    /// A translation's stamp: the hash of the source it was made from.
+    source: Option<String>,
 }
 
 /// The front-matter fields, for listing unknown ones all at once.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
+    "source",
     "title",
     "description",
     "category",
@@ -75,6 +78,27 @@ pub struct Article {
     /// The front matter's `extra:` map, for custom templates (`null`
     /// when absent).
     pub extra: serde_json::Value,
+    /// A translation's `source:` stamp.
+    pub source_stamp: Option<Located<String>>,
+    /// The hash of the translatable text, for sources of a site with
+    /// more languages (see `load::translation`).
+    pub text_hash: Option<String>,
+    /// The page shows the source's text: no translation exists.
+    pub fallback: bool,
+}
+
+/// What a file is loaded as.
+#[derive(Debug, Clone, Copy)]
+pub enum Role<'a> {
+    /// An article of the default language; `hash`: note the hash of its
+    /// text, because translations are checked against it.
+    Source { hash: bool },
+    /// A translation of this source: fields that are not language-specific
+    /// come from it.
+    Translation(&'a Article),
+    /// The source's text shown in another language's site, where it has
+    /// no translation: not analysed for search.
+    Fallback,
 }
 
 /// An article and the words search needs of it (empty for a draft left
@@ -90,6 +114,25 @@ pub fn load(
     settings: &Settings,
     analyser: &Analyser,
     drafts: bool,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    load_as(
+        file,
+        text,
+        settings,
+        analyser,
+        drafts,
+        Role::Source { hash: false },
+    )
+}
+
+/// Reads one article in a `role`; see [`load`].
+pub fn load_as(
+    file: &Path,
+    text: &str,
+    settings: &Settings,
+    analyser: &Analyser,
+    drafts: bool,
+    role: Role,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = match split_front_matter(text) {
@@ -114,11 +157,60 @@ pub fn load(
     if !unknown.is_empty() {
         return (None, unknown);
     }
-    let fm: FrontMatter = match yaml::from_str(split.yaml, file, split.yaml_line) {
+    let mut fm: FrontMatter = match yaml::from_str(split.yaml, file, split.yaml_line) {
         Ok(fm) => fm,
         Err(d) => return (None, vec![*d]),
     };
-    let slug = crate::text::link::slug_of(file).to_string();
+    match role {
+        Role::Translation(source) => {
+            let set = [
+                ("category", fm.category.is_some()),
+                ("order", fm.order.is_some()),
+                ("related", !fm.related.is_empty()),
+                ("aliases", !fm.aliases.is_empty()),
+                ("extra", fm.extra.is_some()),
+            ];
+            for (key, _) in set.iter().filter(|(_, set)| *set) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E-TRANSLATION-FIELD",
+                        file,
+                        index.key(key),
+                        format!("`{key}` comes from the source, not a translation"),
+                    )
+                    .with_related(&source.file, Pos::default(), "the source")
+                    .with_help(format!(
+                        "remove `{key}` here; set it in `{}`",
+                        source.file.display()
+                    )),
+                );
+            }
+            fm.category = Some(source.category.value.clone());
+            fm.order = Some(source.order);
+            if fm.tags.is_empty() {
+                fm.tags = source.tags.clone();
+            }
+            if fm.updated.is_none() {
+                fm.updated = source.updated.clone();
+            }
+        }
+        Role::Source { .. } | Role::Fallback => {
+            if fm.source.is_some() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E-ARTICLE-SOURCE",
+                        file,
+                        index.key("source"),
+                        "only a translation (`slug.<code>.md`) has `source:`",
+                    )
+                    .with_help("remove `source:`, or name the file after its source and language, like `known-limitations.es.md`"),
+                );
+            }
+        }
+    }
+    let slug = crate::load::translation::split(file)
+        .map_or(crate::text::link::slug_of(file), |(slug, _)| slug)
+        .to_string();
     if !crate::load::config::is_slug(&slug) {
         diagnostics.push(
             Diagnostic::error("E-ARTICLE-SLUG", file, Pos::default(), format!("file name `{slug}` is not a valid slug"))
@@ -156,20 +248,23 @@ pub fn load(
             );
         }
     }
-    let category = match fm.category {
-        Some(c) => Located {
+    let category = match (fm.category, role) {
+        (Some(_), Role::Translation(source)) => source.category.clone(),
+        (Some(c), _) => Located {
             value: c,
             pos: index.value("category"),
         },
-        None => Located {
+        (None, _) => Located {
             value: folder_name(file),
             pos: Pos::default(),
         },
     };
+    let text_hash = matches!(role, Role::Source { hash: true })
+        .then(|| crate::load::translation::article_hash(&fm.title, &fm.description, split.body));
     let mut body = markdown::render(split.body, Origin::file(file, split.body_line), settings);
     // Keep only what search needs of the text, not the text itself.
     let sections = std::mem::take(&mut body.sections);
-    let search = if fm.draft && !drafts {
+    let search = if (fm.draft && !drafts) || matches!(role, Role::Fallback) {
         Vec::new()
     } else {
         analyser.article_sections(&fm.title, &fm.description, &fm.tags, &sections)
@@ -185,6 +280,26 @@ pub fn load(
             })
             .collect()
     };
+    let (related, aliases) = match role {
+        Role::Translation(source) => (source.related.clone(), Vec::new()),
+        // Old URLs redirect once, from the default language.
+        Role::Fallback => (locate_list("related", fm.related), Vec::new()),
+        Role::Source { .. } => (
+            locate_list("related", fm.related),
+            locate_list("aliases", fm.aliases),
+        ),
+    };
+    let extra = match role {
+        Role::Translation(source) => source.extra.clone(),
+        _ => fm
+            .extra
+            .and_then(|v| serde_json::to_value(v).ok())
+            .unwrap_or_default(),
+    };
+    let source_stamp = fm.source.map(|value| Located {
+        value,
+        pos: index.value("source"),
+    });
     let article = Article {
         slug,
         file: file.to_path_buf(),
@@ -198,13 +313,13 @@ pub fn load(
         description_pos: index.value("description"),
         order: fm.order.unwrap_or(i64::MAX),
         draft: fm.draft,
-        aliases: locate_list("aliases", fm.aliases),
-        related: locate_list("related", fm.related),
+        aliases,
+        related,
         body,
-        extra: fm
-            .extra
-            .and_then(|v| serde_json::to_value(v).ok())
-            .unwrap_or_default(),
+        extra,
+        source_stamp,
+        text_hash,
+        fallback: matches!(role, Role::Fallback),
     };
     (Some((article, search)), diagnostics)
 }
@@ -252,6 +367,7 @@ mod tests {
     fn settings() -> Settings {
         Settings {
             base_path: "/".into(),
+            page_base: "/".into(),
             raw_html: true,
         }
     }

@@ -36,6 +36,9 @@ pub struct SiteConfig {
     /// Where `logo` and `favicon` are written, for diagnostics.
     #[serde(skip)]
     pub image_pos: [Pos; 2],
+    /// Where `language` and each `languages[].code` are written.
+    #[serde(skip)]
+    pub language_pos: Vec<Pos>,
     /// Where customers reach a person: pages with no answer link there.
     #[serde(default)]
     pub support: Option<SupportConfig>,
@@ -44,6 +47,88 @@ pub struct SiteConfig {
     /// Display order is list order.
     #[serde(default)]
     pub categories: Vec<Category>,
+    /// More languages, each published under `/<code>/`; see the
+    /// languages contract.
+    #[serde(default)]
+    pub languages: Vec<LanguageConfig>,
+}
+
+/// One entry of `languages:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// A BCP 47 tag (`es`, `pt-BR`); its URL segment is the lowercased tag.
+    pub code: String,
+    /// Shown in the language switcher, in its own language.
+    pub name: String,
+    /// The site title in this language; default: the site's.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// This language's search synonyms.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
+    /// The home page's search placeholder in this language; default: the
+    /// theme's neutral text.
+    #[serde(default)]
+    pub placeholder: Option<String>,
+    /// Category titles and descriptions in this language, by id.
+    #[serde(default)]
+    pub categories: std::collections::BTreeMap<String, CategoryText>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryText {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl LanguageConfig {
+    /// The URL segment and file suffix: the lowercased tag.
+    pub fn segment(&self) -> String {
+        self.code.to_ascii_lowercase()
+    }
+}
+
+/// A language's name in its own words, for the default language in the
+/// language switcher (the others name themselves in site.yaml).
+pub fn language_name(tag: &str) -> String {
+    let lower = tag.to_ascii_lowercase();
+    let primary = lower.split('-').next().unwrap_or_default();
+    let name = match (lower.as_str(), primary) {
+        ("pt-br", _) => "Português (Brasil)",
+        (_, "en") => "English",
+        (_, "es") => "Español",
+        (_, "pt") => "Português",
+        (_, "fr") => "Français",
+        (_, "de") => "Deutsch",
+        (_, "it") => "Italiano",
+        (_, "nl") => "Nederlands",
+        (_, "ar") => "العربية",
+        (_, "he") => "עברית",
+        (_, "ja") => "日本語",
+        (_, "zh") => "中文",
+        (_, "ru") => "Русский",
+        (_, "tr") => "Türkçe",
+        (_, "pl") => "Polski",
+        (_, "sv") => "Svenska",
+        _ => tag,
+    };
+    name.to_string()
+}
+
+/// Whether `code` looks like a BCP 47 language tag: a 2–3 letter primary
+/// subtag, then subtags of 2–8 letters or digits (`es`, `pt-br`, `zh-hant`).
+pub fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    primary_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -55,18 +140,6 @@ pub struct SearchConfig {
     /// Example text in the home page's search box; a neutral default.
     #[serde(default)]
     pub placeholder: Option<String>,
-}
-
-/// The home page's search placeholder when `search.placeholder` is unset.
-pub const DEFAULT_SEARCH_PLACEHOLDER: &str = "Search the help center";
-
-impl SearchConfig {
-    /// `search.placeholder`, or a neutral text for any help center.
-    pub fn placeholder(&self) -> &str {
-        self.placeholder
-            .as_deref()
-            .unwrap_or(DEFAULT_SEARCH_PLACEHOLDER)
-    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,10 +169,6 @@ impl SupportConfig {
         self.url
             .clone()
             .or_else(|| self.email.as_ref().map(|e| format!("mailto:{e}")))
-    }
-
-    pub fn label(&self) -> &str {
-        self.label.as_deref().unwrap_or("Contact support")
     }
 }
 
@@ -141,17 +210,7 @@ fn yes() -> bool {
 impl SiteConfig {
     /// Path part of `base_url`, always starting and ending with `/`.
     pub fn base_path(&self) -> String {
-        let after_scheme = self
-            .base_url
-            .split_once("://")
-            .map_or(self.base_url.as_str(), |(_, rest)| rest);
-        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-        let trimmed = path.trim_matches('/');
-        if trimmed.is_empty() {
-            "/".into()
-        } else {
-            format!("/{trimmed}/")
-        }
+        url_path(&self.base_url)
     }
 
     /// `base_url` without its path: `https://example.com`.
@@ -165,6 +224,18 @@ impl SiteConfig {
 
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+/// Path part of an absolute URL, always starting and ending with `/`.
+pub fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
     }
 }
 
@@ -193,6 +264,12 @@ pub fn parse(text: &str) -> (Option<SiteConfig>, Vec<Diagnostic>) {
         Ok(mut config) => {
             let index = YamlIndex::new(text, 1);
             config.image_pos = [index.value("logo"), index.value("favicon")];
+            config.language_pos = std::iter::once(index.value("language"))
+                .chain(
+                    (0..config.languages.len())
+                        .map(|i| index.value(&format!("languages.{i}.code"))),
+                )
+                .collect();
             let diagnostics = check(&config, text);
             (Some(config), diagnostics)
         }
@@ -242,6 +319,7 @@ fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
             .with_help("write it like `https://help.example.com/` or `https://example.com/help/`"),
         );
     }
+    check_languages(config, &index, &mut out);
     let mut seen = std::collections::HashMap::new();
     for (i, category) in config.categories.iter().enumerate() {
         let path = format!("categories.{i}.id");
@@ -272,6 +350,69 @@ fn check(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
     out
 }
 
+/// `language` and `languages`: well-formed tags, each listed once, and
+/// category texts only for categories that exist.
+fn check_languages(config: &SiteConfig, index: &YamlIndex, out: &mut Vec<Diagnostic>) {
+    let file = Path::new(FILE);
+    if !is_language_tag(&config.language) {
+        out.push(
+            Diagnostic::error(
+                "E-CONFIG-LANGUAGE",
+                file,
+                index.value("language"),
+                format!("`language: {}` is not a language tag", config.language),
+            )
+            .with_help("write a BCP 47 tag such as `en`, `es` or `pt-BR`"),
+        );
+    }
+    let mut seen = std::collections::HashMap::new();
+    seen.insert(
+        config.language.to_ascii_lowercase(),
+        index.value("language"),
+    );
+    for (i, lang) in config.languages.iter().enumerate() {
+        let at = index.value(&format!("languages.{i}.code"));
+        if !is_language_tag(&lang.code) {
+            out.push(
+                Diagnostic::error(
+                    "E-CONFIG-LANGUAGE",
+                    file,
+                    at,
+                    format!("`{}` is not a language tag", lang.code),
+                )
+                .with_help("write a BCP 47 tag such as `es`, `fr` or `pt-BR`"),
+            );
+        } else if let Some(first) = seen.insert(lang.segment(), at) {
+            let message = if lang.segment() == config.language.to_ascii_lowercase() {
+                format!("`{}` is the site's default `language`", lang.code)
+            } else {
+                format!("language `{}` is listed twice", lang.code)
+            };
+            out.push(
+                Diagnostic::error("E-CONFIG-LANGUAGE", file, at, message)
+                    .with_related(file, first, "first named here")
+                    .with_help("list each language once; the default language is not repeated under `languages`"),
+            );
+        }
+        for id in lang.categories.keys() {
+            if config.category(id).is_none() {
+                let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
+                let mut d = Diagnostic::error(
+                    "E-CONFIG-LANGUAGE",
+                    file,
+                    index.key(&format!("languages.{i}.categories.{id}")),
+                    format!("`{id}` is not a category of this site"),
+                );
+                d = match crate::base::diagnostic::suggest(id, known.iter().copied()) {
+                    Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                    None => d.with_help("use an `id` listed under `categories`"),
+                };
+                out.push(d);
+            }
+        }
+    }
+}
+
 /// Slugs and ids: `[a-z0-9-]+`, not starting or ending with a hyphen.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -298,19 +439,6 @@ mod tests {
     }
 
     #[test]
-    fn search_placeholder_is_neutral_unless_set() {
-        assert_eq!(
-            config("https://e.com/").search.placeholder(),
-            "Search the help center"
-        );
-        let c: SiteConfig = serde_yaml::from_str(
-            "title: T\nbase_url: https://e.com/\nsearch:\n  placeholder: e.g. red light\n",
-        )
-        .expect("valid");
-        assert_eq!(c.search.placeholder(), "e.g. red light");
-    }
-
-    #[test]
     fn slugs() {
         assert!(is_slug("sync-problems"));
         assert!(!is_slug("Sync"));
@@ -325,7 +453,6 @@ mod tests {
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let support = config.and_then(|c| c.support).expect("support");
         assert_eq!(support.href().as_deref(), Some("mailto:help@e.com"));
-        assert_eq!(support.label(), "Contact support");
         for bad in [
             "support:\n  url: /contact\n",
             "support:\n  email: nobody\n",

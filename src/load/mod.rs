@@ -3,5 +3,7 @@
 
 pub(crate) mod article;
 pub(crate) mod config;
+pub(crate) mod edition;
 pub(crate) mod site;
+pub(crate) mod translation;
 pub(crate) mod tree;

@@ -39,6 +39,63 @@ pub struct Site {
     tree_index: HashMap<String, usize>,
     /// What exists besides the published content, for link checks.
     pub known: Known,
+    /// Which of the site's languages this is, and where the others are.
+    pub lang: Lang,
+}
+
+/// The language of one edition of the site (the default language's, or
+/// one under `/<code>/`), and what it needs to know of the others.
+#[derive(Debug, Clone)]
+pub struct Lang {
+    /// The BCP 47 tag as written in site.yaml (`pt-BR`): `<html lang>`.
+    pub tag: String,
+    /// `""` for the default language, `es/` for the others.
+    pub prefix: String,
+    /// `base_url` of the default language: where assets and `static/`
+    /// files are, shared by every language.
+    pub root_base_url: String,
+    /// Every language of the site, the default first.
+    pub all: std::sync::Arc<Vec<LangInfo>>,
+    /// Which languages have their own text of each article and tree.
+    pub available: std::sync::Arc<Availability>,
+}
+
+/// One language of the site, for switchers and alternate links.
+#[derive(Debug, Clone)]
+pub struct LangInfo {
+    pub tag: String,
+    pub prefix: String,
+    pub name: String,
+}
+
+/// For each article and tree slug, the prefixes of the languages with a
+/// real (not fallback) page, in site order. Empty for a one-language site.
+#[derive(Debug, Default)]
+pub struct Availability {
+    pub articles: HashMap<String, Vec<String>>,
+    pub trees: HashMap<String, Vec<String>>,
+}
+
+impl Lang {
+    /// The only language of a site without `languages`.
+    pub fn single(config: &SiteConfig) -> Lang {
+        Lang {
+            tag: config.language.clone(),
+            prefix: String::new(),
+            root_base_url: config.base_url.clone(),
+            all: std::sync::Arc::new(Vec::new()),
+            available: std::sync::Arc::default(),
+        }
+    }
+
+    /// Whether the site has more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.all.len() > 1
+    }
+
+    pub fn is_default(&self) -> bool {
+        self.prefix.is_empty()
+    }
 }
 
 /// What a site has besides its published articles and trees: what links
@@ -78,6 +135,7 @@ impl Site {
             .enumerate()
             .map(|(i, t)| (t.slug.clone(), i))
             .collect();
+        let lang = Lang::single(&config);
         Site {
             config,
             articles,
@@ -85,6 +143,7 @@ impl Site {
             article_index,
             tree_index,
             known: Known::default(),
+            lang,
         }
     }
 
@@ -108,6 +167,10 @@ pub struct Loaded {
     pub search: Option<SearchInput>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: HashMap<PathBuf, String>,
+    /// The other languages' sites (empty without `languages:`).
+    pub editions: Vec<crate::load::edition::Edition>,
+    /// Every source page in every other language, and how it stands.
+    pub translations: Vec<crate::load::translation::TranslationState>,
 }
 
 /// The descriptions `waymark new` writes until the author replaces them;
@@ -207,7 +270,7 @@ struct Sources {
     static_files: BTreeSet<String>,
 }
 
-type ReadFile<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'a;
+pub(crate) type ReadFile<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'a;
 
 fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loaded {
     let mut loaded = Loaded::default();
@@ -231,15 +294,32 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
     let analyser = Analyser::new(&config.language);
     let settings = Settings {
         base_path: config.base_path(),
+        page_base: config.base_path(),
         raw_html: config.markdown.raw_html,
     };
+    let multilingual = !config.languages.is_empty();
+    let mut found = crate::load::edition::Found::default();
+    let mut diagnostics = Vec::new();
+    let article_files = crate::load::edition::sort_files(
+        &config,
+        sources.articles,
+        &mut found.articles,
+        &mut diagnostics,
+    );
+    let tree_files = crate::load::edition::sort_files(
+        &config,
+        sources.trees,
+        &mut found.trees,
+        &mut diagnostics,
+    );
+    loaded.diagnostics.extend(diagnostics);
 
-    let results: Vec<_> = sources
-        .articles
+    let role = article::Role::Source { hash: multilingual };
+    let results: Vec<_> = article_files
         .par_iter()
         .map(|file| {
             read_and(read, file, |text| {
-                article::load(file, text, &settings, &analyser, options.drafts)
+                article::load_as(file, text, &settings, &analyser, options.drafts, role)
             })
         })
         .collect();
@@ -248,7 +328,7 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
         static_files: sources.static_files,
         ..Known::default()
     };
-    for (file, (text, (article, diagnostics))) in sources.articles.into_iter().zip(results) {
+    for (file, (text, (article, diagnostics))) in article_files.into_iter().zip(results) {
         let slug = crate::text::link::slug_of(&file).to_string();
         if let Some(text) = text {
             loaded.sources.insert(file, text);
@@ -267,13 +347,12 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
         }
     }
 
-    let results: Vec<_> = sources
-        .trees
+    let results: Vec<_> = tree_files
         .par_iter()
         .map(|file| read_and(read, file, |text| tree::load(file, text, &settings)))
         .collect();
     let mut trees = Vec::new();
-    for (file, (text, (tree, diagnostics))) in sources.trees.into_iter().zip(results) {
+    for (file, (text, (tree, diagnostics))) in tree_files.into_iter().zip(results) {
         let slug = crate::text::link::slug_of(&file).to_string();
         if let Some(text) = text {
             loaded.sources.insert(file, text);
@@ -295,6 +374,14 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
     let (articles, terms) = articles.into_iter().unzip();
     let mut site = Site::new(config, articles, trees);
     site.known = known;
+    if multilingual {
+        let name = crate::load::config::language_name(&site.config.language);
+        let outcome = crate::load::edition::load(&mut site, &found, read, options, &name);
+        loaded.diagnostics.extend(outcome.diagnostics);
+        loaded.sources.extend(outcome.sources);
+        loaded.editions = outcome.editions;
+        loaded.translations = outcome.states;
+    }
     loaded.site = Some(site);
     loaded.search = Some(SearchInput {
         analyser,
@@ -315,7 +402,7 @@ pub fn article_key<'a>(config: &SiteConfig, a: &'a Article) -> (usize, i64, &'a 
 }
 
 /// Where a tree sorts: the same order as articles.
-fn tree_key<'a>(config: &SiteConfig, t: &'a Tree) -> (usize, i64, &'a str, &'a str) {
+pub(crate) fn tree_key<'a>(config: &SiteConfig, t: &'a Tree) -> (usize, i64, &'a str, &'a str) {
     (
         category_rank(config, &t.category.value),
         t.order,
@@ -334,7 +421,7 @@ fn category_rank(config: &SiteConfig, id: &str) -> usize {
 
 /// Reads a file as UTF-8 and hands it to `parse`; read problems become
 /// diagnostics naming the file.
-fn read_and<T>(
+pub(crate) fn read_and<T>(
     read: &ReadFile,
     file: &Path,
     parse: impl FnOnce(&str) -> (Option<T>, Vec<Diagnostic>),

@@ -33,6 +33,12 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     node_index: HashMap<String, usize>,
     pub scenarios: Vec<Scenario>,
+    /// A translation's `source:`: the hash of the source it was made from.
+    pub source_stamp: Option<Located<String>>,
+    /// The hash of this tree's translatable text (see `load::translation`).
+    pub text_hash: String,
+    /// The page shows another language's text: no translation exists.
+    pub fallback: bool,
 }
 
 #[derive(Debug)]
@@ -213,7 +219,8 @@ fn count_paths<'a>(
 /// Node ids that would collide with other pages of a tree.
 const RESERVED_NODE_IDS: [&str; 1] = ["paths"];
 
-const TREE_KEYS: [&str; 10] = [
+const TREE_KEYS: [&str; 11] = [
+    "source",
     "title",
     "description",
     "category",
@@ -414,7 +421,9 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
         return (None, vec![d]);
     };
     r.check_keys(top, "", &TREE_KEYS);
-    let slug = crate::text::link::slug_of(file).to_string();
+    let slug = crate::load::translation::split(file)
+        .map_or(crate::text::link::slug_of(file), |(slug, _)| slug)
+        .to_string();
     if !crate::load::config::is_slug(&slug) {
         r.error(
             "E-TREE-SLUG",
@@ -460,6 +469,10 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
     let nodes = read_nodes(&mut r, top);
     let start = r.string(top, "", "start");
     let scenarios = read_scenarios(&mut r, top);
+    let source_stamp = r.string(top, "", "source").map(|value| Located {
+        value,
+        pos: r.index.value("source"),
+    });
     let start = start.unwrap_or_else(|| nodes.first().map(|n| n.id.clone()).unwrap_or_default());
     let node_index = nodes
         .iter()
@@ -481,6 +494,9 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
         nodes,
         node_index,
         scenarios,
+        source_stamp,
+        text_hash: crate::load::translation::tree_hash(text),
+        fallback: false,
     };
     check_structure(&tree, &mut r);
     (Some(tree), r.diagnostics)
@@ -942,6 +958,7 @@ mod tests {
     fn settings() -> Settings {
         Settings {
             base_path: "/".into(),
+            page_base: "/".into(),
             raw_html: false,
         }
     }

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub(crate) mod strings;
 pub(crate) mod theme;
 pub(crate) mod trees;
 
@@ -18,6 +19,7 @@ use crate::load::site::Site;
 use crate::output::{OutputFile, Sink};
 use crate::text::link;
 use crate::text::markdown::TocEntry;
+pub(crate) use strings::Strings;
 pub(crate) use theme::Theme;
 
 /// Site-wide values every template sees as `site`.
@@ -47,6 +49,15 @@ pub struct SiteContext {
     /// `search.placeholder`, or a neutral default.
     pub search_placeholder: String,
     pub feedback_endpoint: Option<String>,
+    /// The interface strings of the page's language (`site.t.<key>`).
+    pub t: std::collections::BTreeMap<String, String>,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+    /// The scripts' strings where they differ from their built-in English
+    /// (JSON, safe inside `<script type="application/json">`).
+    pub script_strings: Option<String>,
+    /// Base path of the default language, where the shared assets are.
+    pub root_path: String,
     /// `support.url` (or `mailto:` `support.email`) and its label.
     pub support_url: Option<String>,
     pub support_label: String,
@@ -81,6 +92,8 @@ pub struct PageMeta {
 pub struct Renderer<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
+    /// The interface strings of the site's language.
+    pub strings: &'a Strings,
     pub ctx: SiteContext,
     /// `site` as a template value, converted once rather than per page.
     site_value: tera::Value,
@@ -130,23 +143,25 @@ enum Job {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme) -> anyhow::Result<Self> {
+    pub fn new(site: &'a Site, theme: &'a Theme, strings: &'a Strings) -> anyhow::Result<Self> {
         let config = &site.config;
         let base_path = config.base_path();
+        // Assets and static/ files are shared by every language.
+        let root_path = crate::load::config::url_path(&site.lang.root_base_url);
         // A file of the site's static/ folder, by its path there.
-        let static_url = |path: &str| format!("{base_path}{}", path.trim_start_matches('/'));
+        let static_url = |path: &str| format!("{root_path}{}", path.trim_start_matches('/'));
         let asset_url = |name: &str| {
             let hash = theme
                 .assets
                 .get(name)
                 .map(|b| fingerprint(b))
                 .unwrap_or_default();
-            format!("{base_path}{name}?v={hash}")
+            format!("{root_path}{name}?v={hash}")
         };
         let ctx = SiteContext {
             title: config.title.clone(),
             description: config.description.clone(),
-            language: config.language.clone(),
+            language: site.lang.tag.clone(),
             base_url: config.base_url.clone(),
             base_path: base_path.clone(),
             categories: config
@@ -167,14 +182,22 @@ impl<'a> Renderer<'a> {
             logo_url: config.logo.as_ref().map(|p| static_url(p)),
             favicon_url: config.favicon.as_ref().map(|p| static_url(p)),
             tags_url: format!("{base_path}{}", link::TAGS_PATH),
-            search_placeholder: config.search.placeholder().to_string(),
+            search_placeholder: config
+                .search
+                .placeholder
+                .clone()
+                .unwrap_or_else(|| strings.get("search_the_help_center").to_string()),
             feedback_endpoint: config.feedback.endpoint.clone(),
             support_url: config.support.as_ref().and_then(|s| s.href()),
             support_label: config
                 .support
                 .as_ref()
-                .map_or("Contact support", |s| s.label())
-                .to_string(),
+                .and_then(|s| s.label.clone())
+                .unwrap_or_else(|| strings.get("contact_support").to_string()),
+            t: strings.map().clone(),
+            dir: if strings.is_rtl() { "rtl" } else { "ltr" },
+            script_strings: strings.scripts.clone(),
+            root_path: root_path.clone(),
             head_html: String::new(),
             header_html: String::new(),
             footer_html: String::new(),
@@ -212,6 +235,7 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             site,
             theme,
+            strings,
             ctx,
             site_value,
             base_path,
@@ -365,7 +389,7 @@ impl<'a> Renderer<'a> {
 
     pub fn home_crumb(&self) -> LinkItem {
         LinkItem {
-            title: "Home".into(),
+            title: self.strings.get("home").into(),
             url: self.base_path.clone(),
             description: String::new(),
         }
@@ -562,7 +586,7 @@ impl<'a> Renderer<'a> {
                 next,
                 neighbours,
                 extra: &a.extra,
-                updated_human: a.updated.as_deref().and_then(crate::base::date::human),
+                updated_human: a.updated.as_deref().and_then(|d| self.strings.date(d)),
                 tag_links: self.tag_links(&a.tags),
                 has_code: a.body.has_code,
             },
@@ -609,7 +633,8 @@ impl<'a> Renderer<'a> {
         struct Redirect<'a> {
             to: &'a str,
         }
-        let mut meta = self.meta("Moved", "This page has moved.", to, Vec::new());
+        let t = self.strings;
+        let mut meta = self.meta(t.get("moved"), t.get("moved_description"), to, Vec::new());
         meta.noindex = true;
         self.page("redirect.html", &meta, &Redirect { to })
     }
@@ -629,9 +654,10 @@ impl<'a> Renderer<'a> {
             trees: Vec<LinkItem>,
         }
         let url = format!("{}{}", self.base_path, link::SEARCH_DIR);
+        let t = self.strings;
         let mut meta = self.meta(
-            "Search",
-            &format!("Search {}", self.ctx.title),
+            t.get("search"),
+            &t.format("search_description", &[("site", &self.ctx.title)]),
             &url,
             vec![self.home_crumb()],
         );
@@ -675,9 +701,10 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let url = format!("{}{}", self.base_path, link::TAGS_PATH);
+        let t = self.strings;
         let meta = self.meta(
-            "Tags",
-            &format!("Every topic of {}", self.ctx.title),
+            t.get("tags"),
+            &t.format("tags_description", &[("site", &self.ctx.title)]),
             &url,
             vec![self.home_crumb()],
         );
@@ -695,13 +722,15 @@ impl<'a> Renderer<'a> {
         }
         let t = &self.tags[i];
         let tags_crumb = LinkItem {
-            title: "Tags".into(),
+            title: self.strings.get("tags").into(),
             url: format!("{}{}", self.base_path, link::TAGS_PATH),
             description: String::new(),
         };
         let meta = self.meta(
-            &format!("Tagged “{}”", t.link.title),
-            &format!("Articles and troubleshooters about {}", t.link.title),
+            &self.strings.format("tagged", &[("tag", &t.link.title)]),
+            &self
+                .strings
+                .format("tag_description", &[("tag", &t.link.title)]),
             &t.link.url,
             vec![self.home_crumb(), tags_crumb],
         );
@@ -730,9 +759,10 @@ impl<'a> Renderer<'a> {
         struct NotFound {
             trees: Vec<LinkItem>,
         }
+        let t = self.strings;
         let mut meta = self.meta(
-            "Page not found",
-            "This page does not exist.",
+            t.get("page_not_found"),
+            t.get("page_not_found_description"),
             &format!("{}404.html", self.base_path),
             vec![self.home_crumb()],
         );

@@ -10,6 +10,7 @@ use anyhow::{Context as _, bail};
 
 use crate::base::diagnostic::{Diagnostic, Pos};
 use crate::base::embedded::EMBEDDED;
+use crate::render::strings::{BundleFile, Bundles};
 use crate::text::yaml::between;
 
 /// A loaded theme: compiled templates and the static files to copy.
@@ -19,6 +20,9 @@ pub struct Theme {
     pub assets: BTreeMap<String, Vec<u8>>,
     /// Template name → where it came from, to point diagnostics at it.
     pub templates: BTreeMap<String, Template>,
+    /// Interface strings by language: the default theme's, the theme's,
+    /// then the site's `i18n/`.
+    pub bundles: Bundles,
 }
 
 /// The source of one template.
@@ -49,6 +53,9 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
         let mut templates: BTreeMap<String, Template> = BTreeMap::new();
         let mut assets = BTreeMap::new();
+        let mut bundles = Bundles {
+            layers: vec![embedded_bundles()],
+        };
         let dir = root.join("themes").join(name);
         let theme_templates = Path::new("themes").join(name).join("templates");
         if dir.is_dir() {
@@ -62,6 +69,10 @@ impl Theme {
                 assets.insert(rel.to_string(), bytes);
                 Ok(())
             })?;
+            let theme_i18n = Path::new("themes").join(name).join("i18n");
+            bundles
+                .layers
+                .push(read_bundles(&root.join(&theme_i18n), &theme_i18n)?);
         } else if name == "default" {
             add_embedded(&mut templates, &mut assets)?;
         } else {
@@ -80,7 +91,10 @@ impl Theme {
             assets.insert(rel.to_string(), bytes);
             Ok(())
         })?;
-        Theme::compile(templates, assets)
+        bundles
+            .layers
+            .push(read_bundles(&root.join("i18n"), Path::new("i18n"))?);
+        Theme::compile(templates, assets, bundles)
     }
 
     /// The default theme built into the binary, compiled once per process
@@ -93,13 +107,17 @@ impl Theme {
         let mut templates = BTreeMap::new();
         let mut assets = BTreeMap::new();
         add_embedded(&mut templates, &mut assets)?;
-        let theme = Theme::compile(templates, assets)?;
+        let bundles = Bundles {
+            layers: vec![embedded_bundles()],
+        };
+        let theme = Theme::compile(templates, assets, bundles)?;
         Ok(THEME.get_or_init(|| theme))
     }
 
     fn compile(
         templates: BTreeMap<String, Template>,
         assets: BTreeMap<String, Vec<u8>>,
+        bundles: Bundles,
     ) -> anyhow::Result<Theme> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
@@ -113,6 +131,7 @@ impl Theme {
             tera,
             assets,
             templates,
+            bundles,
         })
     }
 
@@ -231,6 +250,34 @@ fn add_embedded(
         }
     }
     Ok(())
+}
+
+/// The default theme's string bundles, built into the binary.
+pub(crate) fn embedded_bundles() -> BTreeMap<String, BundleFile> {
+    EMBEDDED
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let code = path.strip_prefix("theme/i18n/")?.strip_suffix(".yaml")?;
+            let file = Path::new("themes/default/i18n").join(format!("{code}.yaml"));
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            Some((code.to_ascii_lowercase(), BundleFile { file, text }))
+        })
+        .collect()
+}
+
+/// The `<code>.yaml` bundles in `dir` (shown to authors as `shown`).
+fn read_bundles(dir: &Path, shown: &Path) -> anyhow::Result<BTreeMap<String, BundleFile>> {
+    let mut out = BTreeMap::new();
+    read_tree(dir, &mut |rel, bytes| {
+        if let Some(code) = rel.strip_suffix(".yaml").filter(|c| !c.contains('/')) {
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("`{}` is not valid UTF-8", shown.join(rel).display()))?;
+            let file = shown.join(rel);
+            out.insert(code.to_ascii_lowercase(), BundleFile { file, text });
+        }
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 fn to_text(rel: &str, bytes: Vec<u8>) -> anyhow::Result<String> {

@@ -18,6 +18,17 @@ use crate::text::markdown;
 /// Version of the `tree.json` format; bump on breaking changes.
 pub const TREE_JSON_SCHEMA: u32 = 1;
 
+/// "Fix", "Contact support"…, in the page's language.
+fn outcome_label<'s>(r: &Renderer<'s>, outcome: OutcomeKind) -> &'s str {
+    let strings: &'s crate::render::Strings = r.strings;
+    strings.get(match outcome {
+        OutcomeKind::Fix => "outcome_fix",
+        OutcomeKind::Workaround => "outcome_workaround",
+        OutcomeKind::Escalate => "outcome_escalate",
+        OutcomeKind::Alternative => "outcome_alternative",
+    })
+}
+
 pub fn tree_item(r: &Renderer, tree: &Tree) -> LinkItem {
     LinkItem {
         title: tree.title.clone(),
@@ -149,7 +160,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
     let mut paths_crumbs = crumbs.clone();
     paths_crumbs.push(tree_item(r, tree));
     let mut meta = r.meta(
-        &format!("All paths · {}", tree.title),
+        &format!("{} · {}", r.strings.get("all_paths"), tree.title),
         &tree.description,
         &view.paths_url,
         paths_crumbs.clone(),
@@ -157,7 +168,7 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
     meta.json_ld = Some(breadcrumb_ld(
         r,
         &paths_crumbs,
-        "All paths",
+        r.strings.get("all_paths"),
         &meta.canonical,
     )?);
     let outline_html = outline(r, tree);
@@ -186,7 +197,7 @@ fn node_heading<'a>(tree: &'a Tree, node: &'a Node) -> (String, &'a str) {
     }
 }
 
-fn node_view<'a>(r: &Renderer, tree: &'a Tree, node: &'a Node) -> NodeView<'a> {
+fn node_view<'a>(r: &Renderer<'a>, tree: &'a Tree, node: &'a Node) -> NodeView<'a> {
     let base = &r.base_path;
     let mut view = NodeView {
         id: &node.id,
@@ -238,7 +249,7 @@ fn node_view<'a>(r: &Renderer, tree: &'a Tree, node: &'a Node) -> NodeView<'a> {
             view.kind = "outcome";
             view.title = title;
             view.outcome = Some(*outcome);
-            view.outcome_label = outcome.label();
+            view.outcome_label = outcome_label(r, *outcome);
             view.body_html = &body.html;
             view.related = related
                 .iter()
@@ -333,7 +344,7 @@ fn outline_node(
             format!(
                 " <span class=\"badge badge-{}\">{}</span>",
                 kind_class(*outcome),
-                outcome.label()
+                crate::base::escape::escape_html(outcome_label(r, *outcome))
             )
         }
         NodeKind::Question { .. } => String::new(),
@@ -434,7 +445,7 @@ fn tree_json(r: &Renderer, tree: &Tree) -> String {
                     "url": url,
                     "title": title,
                     "outcome": outcome,
-                    "outcome_label": outcome.label(),
+                    "outcome_label": outcome_label(r, *outcome),
                     "body_html": body.html,
                     "related": related.iter().filter_map(|rel| r.related_item(&rel.value)).map(|i| serde_json::json!({"title": i.title, "url": i.url})).collect::<Vec<_>>(),
                 }),

@@ -91,7 +91,11 @@ impl<'a> Origin<'a> {
 /// Settings shared by every Markdown render of a build.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// Where the site's files are: root-relative URLs (`/img/x.png`) get it.
     pub base_path: String,
+    /// Where this language's pages are (`/help/es/`): links to articles
+    /// and troubleshooters get it. The base path in a one-language site.
+    pub page_base: String,
     pub raw_html: bool,
 }
 
@@ -176,7 +180,7 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                     *dest_url = CowStr::from("#");
                 }
                 if let Some(dest) = link::parse_dest(dest_url, origin.file) {
-                    *dest_url = CowStr::from(final_url(&dest, dest_url, &settings.base_path));
+                    *dest_url = CowStr::from(final_url(&dest, dest_url, settings));
                     let len = range.len().min(source.len() - range.start);
                     let chars = source[range.start..range.start + len].chars().count();
                     out.links.push(FoundLink {
@@ -333,10 +337,10 @@ fn raw_pos(source: &str, offset: usize, len: usize, raw: &str, origin: &Origin) 
 
 /// The URL a destination is written as: content links and root-relative
 /// URLs get the base path; anchors and other relative URLs stay as written.
-fn final_url(dest: &Dest, written: &str, base_path: &str) -> String {
+fn final_url(dest: &Dest, written: &str, settings: &Settings) -> String {
     match dest {
-        Dest::Content(target) => url_of(target, base_path),
-        Dest::SitePath { path, suffix } => format!("{base_path}{path}{suffix}"),
+        Dest::Content(target) => url_of(target, &settings.page_base),
+        Dest::SitePath { path, suffix } => format!("{}{path}{suffix}", settings.base_path),
         Dest::Anchor(_) | Dest::Relative(_) => written.to_string(),
     }
 }
@@ -566,6 +570,7 @@ mod tests {
         let origin = Origin::file(Path::new("content/articles/a/x.md"), 5);
         let settings = Settings {
             base_path: "/help/".into(),
+            page_base: "/help/".into(),
             raw_html: true,
         };
         render(md, origin, &settings)
@@ -603,6 +608,7 @@ mod tests {
         let origin = Origin::file(Path::new("a.md"), 1);
         let settings = Settings {
             base_path: "/".into(),
+            page_base: "/".into(),
             raw_html: false,
         };
         let r = render("<script>alert(1)</script>\n", origin, &settings);
@@ -708,6 +714,7 @@ mod tests {
             Origin::file(Path::new("a.md"), 1),
             &Settings {
                 base_path: "/".into(),
+                page_base: "/".into(),
                 raw_html: false,
             },
         );

@@ -5,8 +5,11 @@
 // the code and says how to copy it. Code drawn later (a troubleshooter step
 // answered in place) gets its button too.
 (() => {
+  // The page's words where they are not English (themes/default/i18n/, keys js_*).
+  const strings = JSON.parse(document.getElementById("waymark-strings")?.textContent || "{}");
+  const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
   const mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
-  const manual = mac ? "Press ⌘C to copy" : "Press Ctrl+C to copy";
+  const manual = mac ? t("press_to_copy_mac", "Press ⌘C to copy") : t("press_to_copy", "Press Ctrl+C to copy");
   const el = (tag, attrs, ...kids) => {
     const e = document.createElement(tag);
     for (const k in attrs) e.setAttribute(k, attrs[k]);
@@ -17,7 +20,7 @@
     const code = pre.querySelector("code") || pre;
     const lang = pre.dataset.lang;
     const status = el("span", { class: "code-status", role: "status" });
-    const button = el("button", { type: "button", class: "code-copy" }, "Copy", el("span", { class: "visually-hidden" }, " code"));
+    const button = el("button", { type: "button", class: "code-copy" }, t("copy", "Copy"), el("span", { class: "visually-hidden" }, t("code", " code")));
     const bar = el("div", { class: "code-bar" }, lang ? el("span", { class: "code-lang" }, lang) : "", status, button);
     let timer;
     const say = (text) => {
@@ -41,7 +44,7 @@
       // should wait for Enter.
       const text = code.textContent.replace(/\r?\n$/, "");
       if (!navigator.clipboard || !navigator.clipboard.writeText) return fallback();
-      navigator.clipboard.writeText(text).then(() => say("Copied"), fallback);
+      navigator.clipboard.writeText(text).then(() => say(t("copied", "Copied")), fallback);
     });
     const wrap = el("div", { class: "code-block" });
     pre.replaceWith(wrap);

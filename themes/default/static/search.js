@@ -377,6 +377,10 @@ if (typeof document == "object" && document.documentElement) start();
 
 function start() {
   const d = document, html = d.documentElement;
+  // The page's words where they are not English (themes/default/i18n/, keys js_*).
+  const strings = JSON.parse(d.getElementById("waymark-strings")?.textContent || "{}");
+  const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
+
   const base = html.dataset.base || new URL(".", import.meta.url).pathname;
   // A request that hangs (a dropped connection) is given up after a few seconds and tried again.
   const load = (f, again = 2) =>
@@ -392,25 +396,30 @@ function start() {
   };
   const marked = (runs) => markNodes(runs, d);
   const searchUrl = (q) => base + "search/?q=" + encodeURIComponent(q);
-  const count = (r) => (r.more ? `${r.total}+ results` : r.total == 1 ? "1 result" : `${r.total} results`);
-  const quoted = (q) => `“${q.trim()}”`;
+  const count = (r) => (r.more ? t("result_more", "{n}+ results", { n: r.total }) : r.total == 1 ? t("result_one", "{n} result", { n: 1 }) : t("result_other", "{n} results", { n: r.total }));
+  const quoted = (q) => t("quoted", "“{query}”", { query: q.trim() });
+  // `key`'s text with an element in place of its {query}.
+  const around = (key, english, node) => {
+    const [before, after = ""] = t(key, english).split("{query}");
+    return [before, node, after];
+  };
   // What to show besides the results: "Did you mean", and on no results the troubleshooters.
   const extras = (r, retry) => {
     const out = [];
-    if (!r.results.length) out.push(el("p", 0, `No results for ${quoted(r.query)}.`));
+    if (!r.results.length) out.push(el("p", { "data-no-results": "" }, t("no_results_for", "No results for {query}.", { query: quoted(r.query) })));
     if (r.suggestion) {
       const s = r.suggestion;
-      out.push(el("p", 0, "Did you mean ", retry ? el("button", { type: "button", class: "link-button", "data-suggest": s }, s) : el("a", { href: searchUrl(s) }, s), "?"));
+      out.push(el("p", 0, ...around("did_you_mean_text", "Did you mean {query}?", retry ? el("button", { type: "button", class: "link-button", "data-suggest": s }, s) : el("a", { href: searchUrl(s) }, s))));
     }
     if (!r.results.length && r.trees.length) {
-      out.push(el("p", 0, "A troubleshooter may help:"), el("ul", { class: "plain-list" }, ...r.trees.map((t) => el("li", 0, el("a", { href: t.url }, t.title)))));
+      out.push(el("p", 0, t("troubleshooter_may_help", "A troubleshooter may help:")), el("ul", { class: "plain-list" }, ...r.trees.map((t) => el("li", 0, el("a", { href: t.url }, t.title)))));
     }
     // No dead end: every topic is one click away.
     if (!r.results.length && r.categories.length) {
-      out.push(el("p", 0, "Or browse by topic:"), el("ul", { class: "plain-list" }, ...r.categories.map((c) => el("li", 0, el("a", { href: `${base}categories/${c.id}/` }, c.title)))));
+      out.push(el("p", 0, t("or_browse_by_topic", "Or browse by topic:")), el("ul", { class: "plain-list" }, ...r.categories.map((c) => el("li", 0, el("a", { href: `${base}categories/${c.id}/` }, c.title)))));
     }
     const support = html.dataset.supportUrl?.replace("{report}", "");
-    if (!r.results.length && support) out.push(el("p", 0, "Still stuck? ", el("a", { href: support }, html.dataset.supportLabel || "Contact support"), "."));
+    if (!r.results.length && support) out.push(el("p", 0, t("still_stuck", "Still stuck?") + " ", el("a", { href: support }, html.dataset.supportLabel || t("contact_support", "Contact support")), "."));
     return out;
   };
   const debounce = (f, ms = 120) => {
@@ -433,7 +442,7 @@ function start() {
   // A header or home search box: a combobox with a listbox of results under it.
   function combo(form) {
     const input = form.querySelector("input[type=search]"), id = "search-" + ++uid;
-    const list = el("ul", { role: "listbox", id: id + "-list", "aria-label": "Search results", hidden: "" });
+    const list = el("ul", { role: "listbox", id: id + "-list", "aria-label": t("search_results", "Search results"), hidden: "" });
     const note = el("div", { class: "search-note" });
     const popup = el("div", { class: "search-popup", hidden: "" }, list, note);
     const status = el("p", { class: "visually-hidden", role: "status" });
@@ -463,7 +472,7 @@ function start() {
         r = await index.search(q, { limit: 6, subs: 2, cached });
       } catch (e) {
         if (e == MISS) return MISS;
-        if (n == seq) (opts = []), note.replaceChildren(el("p", 0, "Search is not available right now.")), show(true);
+        if (n == seq) (opts = []), note.replaceChildren(el("p", 0, t("search_unavailable", "Search is not available right now."))), show(true);
         return;
       }
       if (n != seq) return;
@@ -476,9 +485,9 @@ function start() {
       ]);
       list.replaceChildren(...opts);
       list.hidden = !opts.length;
-      const more = r.more ? [el("p", 0, el("a", { href: searchUrl(q) }, "See all results"))] : [];
+      const more = r.more ? [el("p", 0, el("a", { href: searchUrl(q) }, t("see_all_results", "See all results")))] : [];
       note.replaceChildren(...extras(r, true), ...more);
-      status.textContent = r.results.length ? count(r) : `No results. ${r.suggestion ? `Did you mean ${r.suggestion}?` : ""}`;
+      status.textContent = r.results.length ? count(r) : t("no_results", "No results.") + " " + (r.suggestion ? t("did_you_mean_text", "Did you mean {query}?", { query: r.suggestion }) : "");
       move(-1);
       form.dataset.shown = q;
       show(d.activeElement == input || form.contains(d.activeElement));
@@ -536,13 +545,13 @@ function start() {
       const cats = r.categories, c = r.counts;
       if (!c || !c.all) return "";
       const link = (label, n, over, current) => el("li", 0, el("a", { href: url(q, { ...over }), "data-filter": JSON.stringify(over), "aria-current": current ? "true" : null }, `${label} (${n})`));
-      const types = [["", "All", c.all], ["article", "Articles", c.type.article || 0], ["tree", "Troubleshooter steps", c.type.tree || 0]];
-      return el("nav", { class: "search-filters", "aria-label": "Filter results" },
-        el("p", { class: "search-filter-label", id: "filter-type" }, "Type"),
+      const types = [["", t("all", "All"), c.all], ["article", t("articles", "Articles"), c.type.article || 0], ["tree", t("troubleshooter_steps", "Troubleshooter steps"), c.type.tree || 0]];
+      return el("nav", { class: "search-filters", "aria-label": t("filter_results", "Filter results") },
+        el("p", { class: "search-filter-label", id: "filter-type" }, t("type", "Type")),
         el("ul", { class: "search-filter-list", "aria-labelledby": "filter-type" }, ...types.filter(([, , n], i) => i == 0 || n).map(([t, label, n]) => link(label, n, { type: t }, state.type == t))),
-        el("p", { class: "search-filter-label", id: "filter-category" }, "Category"),
+        el("p", { class: "search-filter-label", id: "filter-category" }, t("category", "Category")),
         el("ul", { class: "search-filter-list", "aria-labelledby": "filter-category" },
-          link("All", c.all, { category: "" }, !state.category),
+          link(t("all", "All"), c.all, { category: "" }, !state.category),
           ...cats.map((cat, i) => [cat, c.category[i] || 0]).filter(([, n]) => n).map(([cat, n]) => link(cat.title, n, { category: cat.id }, state.category == cat.id))));
     };
     // `typed`: the query is still being typed (else it was loaded or submitted).
@@ -557,7 +566,7 @@ function start() {
         status.textContent = "";
         out.dataset.shown = "";
         // Without a query, ?category= leads to that category's page.
-        return out.replaceChildren(...(cat ? [el("p", 0, "Every article on this topic is listed on its page: ", el("a", { href: `${base}categories/${cat.id}/` }, cat.title), ".")] : []));
+        return out.replaceChildren(...(cat ? [el("p", 0, t("category_listed", "Every article on this topic is listed on its page:") + " ", el("a", { href: `${base}categories/${cat.id}/` }, cat.title), ".")] : []));
       }
       // An unknown ?category= matches nothing rather than everything.
       const filter = state.type || state.category ? { type: state.type || null, category: state.category ? (category >= 0 ? category : -2) : null } : null;
@@ -566,21 +575,21 @@ function start() {
         r = await index.search(q, { limit: state.limit, subs: 3, cached, filter, counts: true, complete: !typed });
       } catch (e) {
         if (e == MISS) return MISS;
-        if (n == seq) status.textContent = "Search is not available right now.";
+        if (n == seq) status.textContent = t("search_unavailable", "Search is not available right now.");
         return;
       }
       if (n != seq) return;
       d.title = `${q.trim()} · ${title}`;
-      status.textContent = r.results.length ? `${count(r)} for ${quoted(q)}` : `No results for ${quoted(q)}`;
+      status.textContent = r.results.length ? t("results_for", "{count} for {query}", { count: count(r), query: quoted(q) }) : t("no_results_for_short", "No results for {query}", { query: quoted(q) });
       const items = r.results.map((g) => el("li", 0,
         el("a", { href: g.url, class: "search-title" }, ...marked(g.titleMarks), ...(g.sectionMarks ? [" › ", ...marked(g.sectionMarks)] : [])),
         el("span", { class: "search-crumb" }, g.crumb),
         el("p", { class: "search-excerpt" }, ...marked(g.excerpt)),
         g.subs.length ? el("ul", { class: "search-subs" }, ...g.subs.map((s) => el("li", 0, el("a", { href: s.url }, ...marked(s.marks))))) : ""));
       const list = el("ol", { class: "search-results" }, ...items);
-      const more = r.more ? el("p", 0, el("button", { type: "button", class: "button", "data-more": "" }, "More results")) : "";
+      const more = r.more ? el("p", 0, el("button", { type: "button", class: "button", "data-more": "" }, t("more_results", "More results"))) : "";
       out.dataset.shown = q;
-      out.replaceChildren(filterNav(r, q), ...extras(r, false).filter((p) => !/^No results/.test(p.textContent)), ...(r.results.length ? [list, more] : []));
+      out.replaceChildren(filterNav(r, q), ...extras(r, false).filter((p) => !p.hasAttribute("data-no-results")), ...(r.results.length ? [list, more] : []));
       // After "More results", focus the first new result, for keyboard users.
       if (focusFrom >= 0) items[focusFrom]?.querySelector("a")?.focus(), (focusFrom = -1);
     };

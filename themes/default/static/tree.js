@@ -9,6 +9,9 @@ const $ = (s) => root.querySelector(s);
 const slug = root.dataset.tree, key = "waymark:trail:" + slug, fbKey = "waymark:feedback:" + slug + ":";
 const home = "home" in root.dataset, site = root.dataset.siteTitle;
 const byId = {};
+// The page's words where they are not English (themes/default/i18n/, keys js_*).
+const strings = JSON.parse(document.getElementById("waymark-strings")?.textContent || "{}");
+const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
 // state: { from: node id the customer's answers start at, path: answer indices from it }
 let tree, state = { from: root.dataset.start, path: [] };
 
@@ -67,7 +70,7 @@ const render = (n) => {
     kids.unshift(el("p", { class: "outcome-kind outcome-kind-" + n.outcome },
       el("span", { class: "outcome-icon", "aria-hidden": "true" }), n.outcome_label));
     if (n.related.length) {
-      kids.push(el("h2", { class: "small-heading" }, "Read more"),
+      kids.push(el("h2", { class: "small-heading" }, t("read_more", "Read more")),
         el("ul", { class: "plain-list" }, ...n.related.map((r) => el("li", 0, el("a", { href: r.url }, r.title)))));
     }
   }
@@ -117,7 +120,7 @@ const go = (s, how) => {
     if (tc) tc.hidden = start;
     if (cur) cur.textContent = start ? tree.title : l;
     $(".step-title").focus();
-    $("[data-announce]").textContent = (n.outcome_label || "Step " + (p.length + 1)) + ": " + l;
+    $("[data-announce]").textContent = (n.outcome_label || t("step", "Step {n}", { n: p.length + 1 })) + ": " + l;
   }
   decorate(w);
   storage(sessionStorage, key, s.from + ":" + p.join("."));
@@ -128,16 +131,16 @@ const go = (s, how) => {
 const report = () => {
   const { node, steps } = walk(state);
   const direct = state.from === tree.start ? []
-    : [steps.length ? "Opened directly at: " + label(byId[state.from]) + " (answers before it are not known)" : "Opened this step directly (no answers given)"];
-  return [[tree.title], direct, steps.flatMap((s, i) => [i + 1 + ". " + s.q, "   Answer: " + s.a]),
-    ["Outcome: " + node.title, "Page: " + location.href]].filter((b) => b.length).map((b) => b.join("\n")).join("\n\n");
+    : [steps.length ? t("opened_directly_at", "Opened directly at: {step} (answers before it are not known)", { step: label(byId[state.from]) }) : t("opened_step_directly", "Opened this step directly (no answers given)")];
+  return [[tree.title], direct, steps.flatMap((s, i) => [i + 1 + ". " + s.q, "   " + t("answer", "Answer: {answer}", { answer: s.a })]),
+    [t("outcome", "Outcome: {title}", { title: node.title }), t("page", "Page: {url}", { url: location.href })]].filter((b) => b.length).map((b) => b.join("\n")).join("\n\n");
 };
 
 // The support link with the report in it: a mailto: body, or the URL's
 // {report} placeholder; other URLs as they are.
 const prefilled = (url, text) => {
   if (/^mailto:/i.test(url)) {
-    return url + (url.includes("?") ? "&" : "?") + "subject=" + encodeURIComponent("Help: " + tree.title) + "&body=" + encodeURIComponent(text);
+    return url + (url.includes("?") ? "&" : "?") + "subject=" + encodeURIComponent(t("help_subject", "Help: {title}", { title: tree.title })) + "&body=" + encodeURIComponent(text);
   }
   return url.replace("{report}", encodeURIComponent(text));
 };
