@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 pub use base::diagnostic;
 pub use load::site::BuildOptions;
+pub use load::translation::{Status as TranslationStatus, TranslationState};
 pub use report::Report;
 
 use load::edition::Edition;
@@ -44,6 +45,13 @@ pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
     };
     let rendered = render_all_languages(&p, &|_| Ok(()));
     finish_render(p.report, rendered)
+}
+
+/// Loads and checks the site at `root` without rendering: what
+/// `waymark translations` reports (its `translations` and diagnostics).
+pub fn translations(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
+    let (report, _) = load_and_check(load::site::load(root, options)?, Some(root));
+    Ok(report)
 }
 
 /// Builds the site at `root` into `output`, replacing it only on success.
@@ -268,6 +276,8 @@ pub(crate) fn render_site(
     sink: &Sink,
 ) -> anyhow::Result<usize> {
     let renderer = render::Renderer::new(site, theme, strings)?;
+    let mut search = search;
+    search.tree_label = strings.get("troubleshooter").to_string();
     // The index is the longest job: it runs first, beside all the pages.
     let search = std::sync::Mutex::new(Some(search));
     renderer.render_all(sink, &|| {

@@ -83,6 +83,20 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Show which translations are current, outdated, missing or untracked
+    #[command(
+        after_help = "Examples:\n  waymark translations\n  waymark translations --format json\n  waymark translations --stamp content/articles/basics/intro.es.md"
+    )]
+    Translations {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// `human` (a table) or `json`
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Mark these translations as up to date with their source now
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        stamp: Vec<PathBuf>,
+    },
     /// Create a new site with the default theme and example content
     #[command(
         after_help = "Example:\n  waymark init my-help-center && cd my-help-center && waymark serve"
@@ -106,6 +120,19 @@ enum NewCommand {
         category: String,
         #[command(flatten)]
         page: NewPageArgs,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create the translation of a source file, ready to translate
+    #[command(
+        after_help = "Example:\n  waymark new translation content/articles/basics/intro.md --lang es"
+    )]
+    Translation {
+        /// The source file (an article's .md or a tree's .yaml)
+        source: PathBuf,
+        /// A language code listed under `languages:` in site.yaml
+        #[arg(long)]
+        lang: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -220,9 +247,100 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New(NewCommand::Tree { slug, page, root }) => {
             created(scaffold::new_tree(&root, &page.page(&slug), &today()))
         }
+        Command::New(NewCommand::Translation { source, lang, root }) => created(
+            waymark::authoring::translate::new_translation(&root, &source, &lang),
+        ),
+        Command::Translations {
+            site,
+            format,
+            stamp,
+        } => translations(&site, format, &stamp),
         Command::Graph { tree, format, root } => graph(&root, &tree, format),
         Command::Init { dir } => init(&dir),
     }
+}
+
+/// `waymark translations`: the state of every translation, or `--stamp`.
+fn translations(site: &SiteArgs, format: Format, stamp: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    use waymark::TranslationStatus as S;
+    if !stamp.is_empty() {
+        for file in stamp {
+            let rel = file.strip_prefix(&site.root).unwrap_or(file);
+            let hash = waymark::authoring::translate::stamp(&site.root, rel)?;
+            eprintln!("stamped `{}` with source {hash}", rel.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = waymark::translations(&site.root, &options(site))?;
+    let states = &report.translations;
+    let mut languages: Vec<&str> = Vec::new();
+    for t in states {
+        if !languages.contains(&t.language.as_str()) {
+            languages.push(&t.language);
+        }
+    }
+    let count = |lang: Option<&str>, status: S| {
+        states
+            .iter()
+            .filter(|t| lang.is_none_or(|l| t.language == l) && t.status == status)
+            .count()
+    };
+    let all = [S::Current, S::Outdated, S::Missing, S::Untracked];
+    let totals = |lang: Option<&str>| -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        for s in all {
+            let name = serde_json::to_value(s).unwrap_or_default();
+            map.insert(
+                name.as_str().unwrap_or_default().into(),
+                count(lang, s).into(),
+            );
+        }
+        map.into()
+    };
+    if format == Format::Json {
+        let by_language: serde_json::Map<String, serde_json::Value> = languages
+            .iter()
+            .map(|l| (l.to_string(), totals(Some(l))))
+            .collect();
+        let doc = serde_json::json!({
+            "languages": by_language,
+            "totals": totals(None),
+            "pages": states,
+        });
+        println!("{doc}");
+    } else {
+        report.eprint();
+        if states.is_empty() {
+            println!(
+                "this site has one language: no translations to track (add `languages:` to site.yaml)"
+            );
+        }
+        for t in states {
+            let status = serde_json::to_value(t.status).unwrap_or_default();
+            let file = t.file.as_ref().unwrap_or(&t.source);
+            println!(
+                "{:<8} {:<10} {:<8} {}",
+                t.language,
+                status.as_str().unwrap_or_default(),
+                t.kind,
+                file.display()
+            );
+        }
+        for l in &languages {
+            println!(
+                "{l}: {} current, {} outdated, {} missing, {} untracked",
+                count(Some(l), S::Current),
+                count(Some(l), S::Outdated),
+                count(Some(l), S::Missing),
+                count(Some(l), S::Untracked)
+            );
+        }
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn options(site: &SiteArgs) -> BuildOptions {

@@ -78,7 +78,8 @@ enum Page<'a> {
 struct Index<'a> {
     site: &'a Site,
     articles: HashMap<&'a str, HashSet<&'a str>>,
-    article_files: HashSet<&'a Path>,
+    /// Source files of the articles: links name sources, in translations too.
+    article_files: HashSet<std::path::PathBuf>,
     trees: HashMap<&'a str, Vec<&'a str>>,
     /// Site paths of every page and file the build writes, but the index.
     paths: HashSet<String>,
@@ -137,7 +138,14 @@ impl<'a> Index<'a> {
                     )
                 })
                 .collect(),
-            article_files: site.articles.iter().map(|a| a.file.as_path()).collect(),
+            article_files: site
+                .articles
+                .iter()
+                .map(|a| match crate::load::translation::split(&a.file) {
+                    Some((slug, _)) => a.file.with_file_name(format!("{slug}.md")),
+                    None => a.file.clone(),
+                })
+                .collect(),
             trees: site
                 .trees
                 .iter()
@@ -202,7 +210,7 @@ impl<'a> Index<'a> {
             }
             Dest::Content(Target::ArticleFile { path, anchor }) => {
                 let slug = link::slug_of(path);
-                if self.article_files.contains(path.as_path()) {
+                if self.article_files.contains(path) {
                     self.check_article(slug, anchor.as_deref(), file, pos, out);
                 } else if let Some(d) = self.missing_article(slug, file, pos) {
                     out.push(d);

@@ -229,7 +229,8 @@ impl Preview {
             return Ok(None);
         };
         let started = Instant::now();
-        let search = held.search.clone();
+        let mut search = held.search.clone();
+        search.tree_label = held.strings.get("troubleshooter").to_string();
         let files = crate::output::collect(|sink| crate::search::index(&held.site, search, sink))?;
         let rendered = files.len();
         let changed = self.sync(files, link::is_search_index_file)?;

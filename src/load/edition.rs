@@ -362,6 +362,7 @@ fn load_one(
     let search = SearchInput {
         analyser,
         articles: terms,
+        tree_label: "Troubleshooter".into(),
     };
     (site, search)
 }

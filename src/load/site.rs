@@ -121,6 +121,9 @@ pub struct Known {
 pub(crate) struct SearchInput {
     pub analyser: Analyser,
     pub articles: Vec<Vec<SectionTerms>>,
+    /// What a troubleshooter step is called in results, in the site's
+    /// language ("Troubleshooter › …"); the render stage sets it.
+    pub tree_label: String,
 }
 
 impl Site {
@@ -386,6 +389,7 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
     loaded.search = Some(SearchInput {
         analyser,
         articles: terms,
+        tree_label: "Troubleshooter".into(),
     });
     loaded
 }

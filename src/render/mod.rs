@@ -86,6 +86,25 @@ pub struct PageMeta {
     pub json_ld: Option<String>,
     pub breadcrumbs: Vec<LinkItem>,
     pub noindex: bool,
+    /// `<link rel="alternate" hreflang>`: this page in every language that
+    /// has it, and `x-default` (empty in a one-language site).
+    pub alternates: Vec<Alternate>,
+    /// The language switcher: this page in every language.
+    pub languages: Vec<LanguageLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Alternate {
+    pub hreflang: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LanguageLink {
+    pub tag: String,
+    pub name: String,
+    pub url: String,
+    pub current: bool,
 }
 
 /// Shared state of one render: the site, templates and lookups.
@@ -255,14 +274,11 @@ impl<'a> Renderer<'a> {
         beside: &(dyn Fn() -> anyhow::Result<usize> + Sync),
     ) -> anyhow::Result<usize> {
         let site = self.site;
-        let mut jobs = vec![
-            Job::Beside,
-            Job::Home,
-            Job::NotFound,
-            Job::Sitemap,
-            Job::Robots,
-            Job::Assets,
-        ];
+        let mut jobs = vec![Job::Beside, Job::Home, Job::NotFound];
+        // One sitemap (with every language), robots.txt and assets.
+        if site.lang.is_default() {
+            jobs.extend([Job::Sitemap, Job::Robots, Job::Assets]);
+        }
         // A theme without a search page (an older custom theme) still builds.
         if self
             .theme
@@ -376,6 +392,7 @@ impl<'a> Renderer<'a> {
         url: &str,
         breadcrumbs: Vec<LinkItem>,
     ) -> PageMeta {
+        let (alternates, languages) = self.language_links(url);
         PageMeta {
             title: format!("{title} · {}", self.ctx.title),
             description: description.to_string(),
@@ -384,7 +401,108 @@ impl<'a> Renderer<'a> {
             json_ld: None,
             breadcrumbs,
             noindex: false,
+            alternates,
+            languages,
         }
+    }
+
+    /// The page at `url` in the languages that have their own text of it
+    /// (for `hreflang`, with `x-default`), and in every language (for the
+    /// switcher, where a missing translation shows the source).
+    fn language_links(&self, url: &str) -> (Vec<Alternate>, Vec<LanguageLink>) {
+        let lang = &self.site.lang;
+        let Some(rel) = url
+            .strip_prefix(&self.base_path)
+            .filter(|_| lang.is_multilingual())
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        let real = self.languages_with(rel);
+        let at = |prefix: &str| format!("{}{prefix}{rel}", self.ctx.root_path);
+        let mut alternates: Vec<Alternate> = lang
+            .all
+            .iter()
+            .filter(|l| real.is_none_or(|r| r.contains(&l.prefix)))
+            .map(|l| Alternate {
+                hreflang: l.tag.clone(),
+                url: self.absolute(&at(&l.prefix)),
+            })
+            .collect();
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            url: self.absolute(&at("")),
+        });
+        let languages = lang
+            .all
+            .iter()
+            .map(|l| LanguageLink {
+                tag: l.tag.clone(),
+                name: l.name.clone(),
+                url: at(&l.prefix),
+                current: l.prefix == lang.prefix,
+            })
+            .collect();
+        (alternates, languages)
+    }
+
+    /// The prefixes of the languages with their own text of the page at
+    /// site path `rel`; `None` when every language has it (home,
+    /// categories, lists).
+    fn languages_with(&self, rel: &str) -> Option<&Vec<String>> {
+        let available = &self.site.lang.available;
+        let slug_after = |dir: &str| rel.strip_prefix(dir)?.split('/').next();
+        if let Some(slug) = slug_after("articles/") {
+            return available.articles.get(slug);
+        }
+        if let Some(slug) = slug_after("troubleshoot/") {
+            return available.trees.get(slug);
+        }
+        None
+    }
+
+    /// A page showing the default language's text in another language's
+    /// site: its canonical URL is the source's, and it says so in the
+    /// page's language.
+    pub fn fallback_notice(&self, meta: &mut PageMeta, url: &str) -> String {
+        self.canonical_to_source(meta, url);
+        self.fallback_text()
+    }
+
+    /// Points a fallback page's canonical URL at the source page.
+    pub fn canonical_to_source(&self, meta: &mut PageMeta, url: &str) {
+        if let Some(rel) = url.strip_prefix(&self.base_path) {
+            meta.canonical = self.absolute(&format!("{}{rel}", self.ctx.root_path));
+        }
+    }
+
+    /// "This page is not available in Español yet…", in the page's language.
+    pub fn fallback_text(&self) -> String {
+        let source = self.site.lang.all.first();
+        self.strings.format(
+            "fallback_notice",
+            &[
+                ("language", &self.current_language_name()),
+                ("source", source.map_or("", |l| l.name.as_str())),
+            ],
+        )
+    }
+
+    fn current_language_name(&self) -> String {
+        let lang = &self.site.lang;
+        lang.all
+            .iter()
+            .find(|l| l.prefix == lang.prefix)
+            .map_or_else(String::new, |l| l.name.clone())
+    }
+
+    /// The language of the default language's text, for `lang=` on a
+    /// fallback's content.
+    pub fn source_tag(&self) -> String {
+        self.site
+            .lang
+            .all
+            .first()
+            .map_or_else(String::new, |l| l.tag.clone())
     }
 
     pub fn home_crumb(&self) -> LinkItem {
@@ -521,6 +639,10 @@ impl<'a> Renderer<'a> {
             tag_links: Vec<LinkItem>,
             /// The article has a code block.
             has_code: bool,
+            /// For a page showing the source's text: the notice, and the
+            /// language of the text.
+            fallback_notice: Option<String>,
+            content_lang: Option<String>,
         }
         #[derive(Serialize)]
         struct Neighbour {
@@ -561,13 +683,21 @@ impl<'a> Renderer<'a> {
         breadcrumbs.extend(category.clone());
         let mut meta = self.meta(&a.title, &a.description, &url, breadcrumbs);
         meta.og_type = "article";
+        let (fallback_notice, content_lang) = if a.fallback {
+            (
+                Some(self.fallback_notice(&mut meta, &url)),
+                Some(self.source_tag()),
+            )
+        } else {
+            (None, None)
+        };
         meta.json_ld = Some(json_ld(&ArticleLd {
             context: "https://schema.org",
             kind: "Article",
             date_modified: a.updated.as_deref(),
             description: &a.description,
             headline: &a.title,
-            in_language: &site.config.language,
+            in_language: content_lang.as_deref().unwrap_or(&site.lang.tag),
             main_entity_of_page: &meta.canonical,
             url: &meta.canonical,
         })?);
@@ -589,6 +719,8 @@ impl<'a> Renderer<'a> {
                 updated_human: a.updated.as_deref().and_then(|d| self.strings.date(d)),
                 tag_links: self.tag_links(&a.tags),
                 has_code: a.body.has_code,
+                fallback_notice,
+                content_lang,
             },
         };
         let html = self.page("article.html", &meta, &page)?;
@@ -772,46 +904,70 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::new("404.html", html))
     }
 
+    /// `sitemap.xml`: every page of every language that has its own text,
+    /// each with its alternates in the other languages.
     fn sitemap(&self) -> OutputFile {
-        let mut urls: Vec<(String, Option<&str>)> = vec![(self.base_path.clone(), None)];
+        let base = &self.base_path;
+        let mut urls: Vec<(String, Option<&str>)> = vec![(base.clone(), None)];
         for c in &self.site.config.categories {
-            urls.push((link::category_url(&self.base_path, &c.id), None));
+            urls.push((link::category_url(base, &c.id), None));
         }
         for a in &self.site.articles {
-            urls.push((
-                link::article_url(&self.base_path, &a.slug),
-                a.updated.as_deref(),
-            ));
+            urls.push((link::article_url(base, &a.slug), a.updated.as_deref()));
         }
         for t in &self.site.trees {
-            urls.push((
-                link::tree_url(&self.base_path, &t.slug),
-                t.updated.as_deref(),
-            ));
+            urls.push((link::tree_url(base, &t.slug), t.updated.as_deref()));
             for n in t.nodes.iter().filter(|n| n.id != t.start) {
-                urls.push((
-                    link::node_url(&self.base_path, &t.slug, &n.id),
-                    t.updated.as_deref(),
-                ));
+                urls.push((link::node_url(base, &t.slug, &n.id), t.updated.as_deref()));
             }
         }
+        let tags_from = urls.len();
         if !self.tags.is_empty() {
-            urls.push((format!("{}{}", self.base_path, link::TAGS_PATH), None));
+            urls.push((format!("{base}{}", link::TAGS_PATH), None));
             urls.extend(self.tags.iter().map(|t| (t.link.url.clone(), None)));
         }
-        let mut xml = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for (url, updated) in urls {
+        let multilingual = self.site.lang.is_multilingual();
+        let mut xml = String::from(if multilingual {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+        } else {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        });
+        let mut entry = |url: &str, updated: Option<&str>, alternates: &[Alternate]| {
             xml.push_str("  <url><loc>");
-            xml.push_str(&escape_xml(&self.absolute(&url)));
+            xml.push_str(&escape_xml(&self.absolute(url)));
             xml.push_str("</loc>");
             if let Some(date) = updated {
                 xml.push_str("<lastmod>");
                 xml.push_str(&escape_xml(date));
                 xml.push_str("</lastmod>");
             }
+            for a in alternates {
+                xml.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+                xml.push_str(&escape_xml(&a.hreflang));
+                xml.push_str("\" href=\"");
+                xml.push_str(&escape_xml(&a.url));
+                xml.push_str("\"/>");
+            }
             xml.push_str("</url>\n");
+        };
+        for (i, (url, updated)) in urls.iter().enumerate() {
+            // Tag pages are each language's own; the default's are listed.
+            if !multilingual || i >= tags_from {
+                entry(url, *updated, &[]);
+                continue;
+            }
+            let (alternates, _) = self.language_links(url);
+            let rel = url.strip_prefix(base.as_str()).unwrap_or(url);
+            for a in alternates.iter().filter(|a| a.hreflang != "x-default") {
+                let prefix = self
+                    .site
+                    .lang
+                    .all
+                    .iter()
+                    .find(|l| l.tag == a.hreflang)
+                    .map_or("", |l| l.prefix.as_str());
+                entry(&format!("{base}{prefix}{rel}"), *updated, &alternates);
+            }
         }
         xml.push_str("</urlset>\n");
         OutputFile::new("sitemap.xml", xml)

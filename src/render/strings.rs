@@ -53,12 +53,6 @@ impl Strings {
         out
     }
 
-    /// `{n} things` in the singular or plural form of `key_one` / `key_other`.
-    pub fn count(&self, key: &str, n: usize) -> String {
-        let form = if n == 1 { "one" } else { "other" };
-        self.format(&format!("{key}_{form}"), &[("n", &n.to_string())])
-    }
-
     /// "20 November 2026" for `2026-11-20`, in this language.
     pub fn date(&self, iso: &str) -> Option<String> {
         let (year, month, day) = crate::base::date::parts(iso)?;

@@ -46,6 +46,10 @@ struct TreeView<'a> {
     paths_url: String,
     json_url: String,
     start: &'a str,
+    /// For a tree showing the source's text: the notice, and the language
+    /// of the text.
+    fallback_notice: Option<String>,
+    content_lang: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +104,8 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         paths_url: format!("{base}{}", link::paths_path(&tree.slug)),
         json_url: format!("{}tree.json", link::tree_url(base, &tree.slug)),
         start: &tree.start,
+        fallback_notice: tree.fallback.then(|| r.fallback_text()),
+        content_lang: tree.fallback.then(|| r.source_tag()),
     };
     let mut crumbs = vec![r.home_crumb()];
     crumbs.extend(r.category_crumb(&tree.category.value));
@@ -110,14 +116,19 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         let (title, description) = node_heading(tree, node);
         let mut node_crumbs = crumbs.clone();
         node_crumbs.push(tree_item(r, tree));
+        let page_url = if is_start {
+            &view.url
+        } else {
+            &view_of_node.url
+        };
         let mut meta = r.meta(
             &format!("{title} · {}", tree.title),
             description,
-            &view.url,
+            page_url,
             node_crumbs.clone(),
         );
-        if !is_start {
-            meta.canonical = r.absolute(&view_of_node.url);
+        if tree.fallback {
+            r.canonical_to_source(&mut meta, page_url);
         }
         meta.json_ld = Some(breadcrumb_ld(r, &node_crumbs, &title, &meta.canonical)?);
         let html = r.page(
@@ -135,6 +146,9 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         ));
         if is_start {
             let mut start_meta = r.meta(&tree.title, &tree.description, &view.url, crumbs.clone());
+            if tree.fallback {
+                r.canonical_to_source(&mut start_meta, &view.url);
+            }
             start_meta.json_ld = Some(breadcrumb_ld(
                 r,
                 &crumbs,
@@ -165,6 +179,9 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
         &view.paths_url,
         paths_crumbs.clone(),
     );
+    if tree.fallback {
+        r.canonical_to_source(&mut meta, &view.paths_url);
+    }
     meta.json_ld = Some(breadcrumb_ld(
         r,
         &paths_crumbs,
@@ -452,7 +469,7 @@ fn tree_json(r: &Renderer, tree: &Tree) -> String {
             }
         })
         .collect();
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "schema": TREE_JSON_SCHEMA,
         "slug": tree.slug,
         "title": tree.title,
@@ -462,6 +479,17 @@ fn tree_json(r: &Renderer, tree: &Tree) -> String {
         "start": tree.start,
         "nodes": nodes,
     });
+    // Sites with more than one language say which one this is.
+    if r.site.lang.is_multilingual()
+        && let Some(map) = doc.as_object_mut()
+    {
+        let lang = if tree.fallback {
+            r.source_tag()
+        } else {
+            r.site.lang.tag.clone()
+        };
+        map.insert("language".into(), lang.into());
+    }
     escape_json_for_html(&doc.to_string())
 }
 

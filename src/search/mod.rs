@@ -90,6 +90,7 @@ fn collect_docs<'a>(
     site: &'a Site,
     articles: Vec<Vec<crate::text::words::SectionTerms>>,
     analyser: &Analyser,
+    tree_label: &str,
 ) -> Vec<Doc<'a>> {
     use std::borrow::Cow;
     let base_path = site.config.base_path();
@@ -119,8 +120,9 @@ fn collect_docs<'a>(
             });
         }
     }
-    for tree in &site.trees {
-        let crumb = format!("Troubleshooter › {}", tree.title);
+    // A language's index holds its own text only, not fallbacks.
+    for tree in site.trees.iter().filter(|t| !t.fallback) {
+        let crumb = format!("{tree_label} › {}", tree.title);
         let meta = format!("{} {}", tree.title, tree.tags.join(" "));
         for node in &tree.nodes {
             let url = if node.id == tree.start {
@@ -221,8 +223,12 @@ impl<'a> Shard<'a> {
 /// files, byte for byte, and only words of the docs indexed here (never
 /// of drafts left out of the site) reach the index.
 pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Result<usize> {
-    let SearchInput { analyser, articles } = input;
-    let mut docs = collect_docs(site, articles, &analyser);
+    let SearchInput {
+        analyser,
+        articles,
+        tree_label,
+    } = input;
+    let mut docs = collect_docs(site, articles, &analyser, &tree_label);
     let vocabulary = analyser.into_vocabulary();
     let mut count = 0;
     let chunk_hash = write_chunks(&docs, sink, &mut count)?;
