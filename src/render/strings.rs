@@ -363,6 +363,20 @@ mod bundle_tests {
             checked += 1;
         }
         assert!(checked > 30, "{checked}");
+        // And every string the scripts ask for is in the bundle.
+        for call in scripts.split("t(\"").skip(1) {
+            let Some((key, rest)) = call.split_once('"') else {
+                continue;
+            };
+            if rest.starts_with(", \"") && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            {
+                let full = format!("{SCRIPT_PREFIX}{key}");
+                assert!(
+                    english.contains_key(&full),
+                    "the scripts ask for `{full}`, which en.yaml lacks"
+                );
+            }
+        }
     }
 
     /// Every bundle the default theme ships has exactly English's keys.
