@@ -2,12 +2,16 @@
 # Build-time benchmark: waymark vs Hugo on the same generated corpus.
 # Prints median wall time and peak memory of each tool, and their ratios.
 # Usage: bench/run.sh [runs=5] [sizes="1000 10000"]
+# BENCH_LANGUAGES=es,pt-br (the default) adds a row per size for the same
+# corpus translated into those languages, against Hugo's multilingual
+# build of it; BENCH_LANGUAGES= leaves it out.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 gen="$root/../shared/bench/gen_corpus.py"
 runs="${1:-5}"
 sizes="${2:-1000 10000}"
+languages="${BENCH_LANGUAGES-es,pt-br}"
 work="${BENCH_DIR:-/tmp/waymark-bench}"
 # Outputs go to tmpfs by default: this VM's disk (ext4 with discard) makes
 # file-creation times swing by 5x from run to run. BENCH_OUT=/some/disk/dir
@@ -62,11 +66,24 @@ for n in $sizes; do
   wm_time[$n]=$(cut -d' ' -f1 "$work/wm.txt" | median)
   row "$n articles (same text)" "$work/wm-same.txt" "$work/hugo.txt"
   row "  + $trees trees, search" "$work/wm.txt" "$work/hugo.txt"
+  if [ -n "$languages" ]; then
+    ml="$work/corpus-$n-${languages//,/-}"
+    if [ ! -d "$ml/ours" ]; then
+      python3 "$gen" --pages "$n" --trees "$trees" --languages "$languages" --out "$ml" --format ours,hugo >/dev/null
+    fi
+    : > "$work/wm-ml.txt"; : > "$work/hugo-ml.txt"
+    for _ in $(seq "$runs"); do
+      measure "$out_dir/wm" "$waymark" build --root "$ml/ours" --output "$out_dir/wm" >> "$work/wm-ml.txt"
+      (cd "$ml/hugo" && measure "$out_dir/hugo" hugo --quiet --destination "$out_dir/hugo") >> "$work/hugo-ml.txt"
+    done
+    row "  in en,$languages" "$work/wm-ml.txt" "$work/hugo-ml.txt"
+  fi
 done
 set -- $sizes
 if [ $# -ge 2 ]; then
   echo "waymark growth (with trees and search): ${2} pages took $(echo "${wm_time[$2]}/${wm_time[$1]}" | bc -l | cut -c1-5)x the time of ${1} pages ($(( $2 / $1 ))x pages)"
 fi
 echo "(median of $runs runs each into $out_dir; time x and mem x are waymark / hugo."
-echo " Hugo builds the articles only: the second row is waymark doing more, its troubleshooter pages and search index, against the same Hugo run.)"
+echo " Hugo builds the articles only: the second row is waymark doing more, its troubleshooter pages and search index, against the same Hugo run;"
+echo " the languages row: every article translated, waymark with trees and a search index per language, Hugo its multilingual build.)"
 rm -rf "$out_dir"

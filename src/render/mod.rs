@@ -58,6 +58,9 @@ pub struct SiteContext {
     pub script_strings: Option<String>,
     /// Base path of the default language, where the shared assets are.
     pub root_path: String,
+    /// In another language than the default: where the default
+    /// language's search is, offered when this one finds nothing.
+    pub fallback_search: Option<FallbackSearch>,
     /// `support.url` (or `mailto:` `support.email`) and its label.
     pub support_url: Option<String>,
     pub support_label: String,
@@ -66,6 +69,14 @@ pub struct SiteContext {
     pub head_html: String,
     pub header_html: String,
     pub footer_html: String,
+}
+
+/// The default language's search, seen from another language.
+#[derive(Debug, Serialize)]
+pub struct FallbackSearch {
+    pub base: String,
+    pub tag: String,
+    pub name: String,
 }
 
 /// A titled link, the unit of every list on every page.
@@ -217,6 +228,16 @@ impl<'a> Renderer<'a> {
             dir: if strings.is_rtl() { "rtl" } else { "ltr" },
             script_strings: strings.scripts.clone(),
             root_path: root_path.clone(),
+            fallback_search: site
+                .lang
+                .all
+                .first()
+                .filter(|_| !site.lang.is_default())
+                .map(|l| FallbackSearch {
+                    base: root_path.clone(),
+                    tag: l.tag.clone(),
+                    name: l.name.clone(),
+                }),
             head_html: String::new(),
             header_html: String::new(),
             footer_html: String::new(),

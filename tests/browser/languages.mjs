@@ -156,6 +156,20 @@ test("search in each language uses that language's index; English and Spanish fi
   }
 });
 
+test("when a language's search finds nothing, the default language's results are offered, labelled", async () => {
+  await withPage(async (page) => {
+    const w = watch(page);
+    await open(page, "es/search/?q=restarting");
+    await page.waitForSelector(".search-elsewhere");
+    assert.match(await page.locator(".search-elsewhere").textContent(), /Resultados en English/);
+    const list = page.locator(".search-elsewhere + .search-results");
+    assert.equal(await list.getAttribute("lang"), "en");
+    const hrefs = await list.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(hrefs.includes("/help/articles/reset/"), JSON.stringify(hrefs));
+    assert.deepEqual(w.issues, []);
+  });
+});
+
 test("right to left: Arabic pages mirror and nothing scrolls sideways at 390 px", async () => {
   await withPage(
     async (page) => {

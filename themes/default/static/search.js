@@ -383,11 +383,18 @@ function start() {
 
   const base = html.dataset.base || new URL(".", import.meta.url).pathname;
   // A request that hangs (a dropped connection) is given up after a few seconds and tried again.
-  const load = (f, again = 2) =>
-    fetch(base + "search/" + f, { signal: AbortSignal.timeout(4000) })
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${r.status} ${f}`))))
-      .catch((e) => (again && e.name == "TimeoutError" ? load(f, again - 1) : Promise.reject(e)));
-  const index = createIndex(load);
+  const loader = (root) => {
+    const load = (f, again = 2) =>
+      fetch(root + "search/" + f, { signal: AbortSignal.timeout(4000) })
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${r.status} ${f}`))))
+        .catch((e) => (again && e.name == "TimeoutError" ? load(f, again - 1) : Promise.reject(e)));
+    return load;
+  };
+  const index = createIndex(loader(base));
+  // In a translated site, the default language's index, asked only when this one finds nothing.
+  const fallback = html.dataset.fallbackBase;
+  let fallbackIndex;
+  const searchFallback = (q) => (fallbackIndex ||= createIndex(loader(fallback))).search(q, { limit: 5, subs: 0 });
   const el = (tag, attrs, ...kids) => {
     const e = d.createElement(tag);
     for (const k in attrs) if (attrs[k] != null) e.setAttribute(k, attrs[k]);
@@ -588,8 +595,23 @@ function start() {
         g.subs.length ? el("ul", { class: "search-subs" }, ...g.subs.map((s) => el("li", 0, el("a", { href: s.url }, ...marked(s.marks))))) : ""));
       const list = el("ol", { class: "search-results" }, ...items);
       const more = r.more ? el("p", 0, el("button", { type: "button", class: "button", "data-more": "" }, t("more_results", "More results"))) : "";
+      // Nothing here: what the default language's pages have, labelled and marked as that language.
+      let elsewhere = [];
+      if (!r.results.length && fallback && !state.type && !state.category) {
+        const f = await searchFallback(q).catch(() => null);
+        if (n != seq) return;
+        if (f?.results.length) {
+          const lang = html.dataset.fallbackLang;
+          elsewhere = [
+            el("p", { class: "search-elsewhere" }, t("results_in_default", "No results in this language. Results in {language}:", { language: html.dataset.fallbackName })),
+            el("ol", { class: "search-results", lang }, ...f.results.map((g) => el("li", 0,
+              el("a", { href: g.url, class: "search-title", hreflang: lang }, ...marked(g.titleMarks)),
+              el("p", { class: "search-excerpt" }, ...marked(g.excerpt))))),
+          ];
+        }
+      }
       out.dataset.shown = q;
-      out.replaceChildren(filterNav(r, q), ...extras(r, false).filter((p) => !p.hasAttribute("data-no-results")), ...(r.results.length ? [list, more] : []));
+      out.replaceChildren(filterNav(r, q), ...extras(r, false).filter((p) => !p.hasAttribute("data-no-results")), ...(r.results.length ? [list, more] : elsewhere));
       // After "More results", focus the first new result, for keyboard users.
       if (focusFrom >= 0) items[focusFrom]?.querySelector("a")?.focus(), (focusFrom = -1);
     };
