@@ -239,7 +239,13 @@ fn load_one(
                 });
                 loaded
             };
-            (source, translated, fallback())
+            // The source's text only where no translation will be shown.
+            let shown = translated.as_ref().is_some_and(|(_, (_, (loaded, _)))| {
+                loaded
+                    .as_ref()
+                    .is_some_and(|(a, _)| !a.draft || options.drafts)
+            });
+            (source, translated, if shown { None } else { fallback() })
         })
         .collect();
     let mut list = Vec::new();

@@ -53,9 +53,10 @@ pub struct SiteContext {
     pub t: std::collections::BTreeMap<String, String>,
     /// `ltr` or `rtl`.
     pub dir: &'static str,
-    /// The scripts' strings where they differ from their built-in English
-    /// (JSON, safe inside `<script type="application/json">`).
-    pub script_strings: Option<String>,
+    /// The scripts' strings where they differ from their built-in English,
+    /// as a small script of this language (`strings.js`), loaded before the
+    /// others; `None` in English.
+    pub strings_js_url: Option<String>,
     /// Base path of the default language, where the shared assets are.
     pub root_path: String,
     /// In another language than the default: where the default
@@ -135,6 +136,13 @@ pub struct Renderer<'a> {
     tags: Vec<Tag>,
 }
 
+/// `strings.js`: the scripts' words in this language, where they are not
+/// the English the scripts carry.
+fn strings_js(strings: &Strings) -> Option<String> {
+    let json = strings.scripts.as_ref()?;
+    Some(format!("window.waymarkStrings = {json};\n"))
+}
+
 /// How many same-category articles on each side an article page lists.
 const NEIGHBOUR_WINDOW: usize = 4;
 
@@ -168,6 +176,8 @@ enum Job {
     SearchPage,
     Tags,
     Tag(usize),
+    /// The scripts' strings of this language.
+    Strings,
     /// Work of another stage run among the pages (the search index).
     Beside,
 }
@@ -224,9 +234,16 @@ impl<'a> Renderer<'a> {
                 .as_ref()
                 .and_then(|s| s.label.clone())
                 .unwrap_or_else(|| strings.get("contact_support").to_string()),
-            t: strings.map().clone(),
+            // Templates see the page's words; the scripts' get a file.
+            t: strings
+                .map()
+                .iter()
+                .filter(|(k, _)| !k.starts_with("js_"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             dir: if strings.is_rtl() { "rtl" } else { "ltr" },
-            script_strings: strings.scripts.clone(),
+            strings_js_url: strings_js(strings)
+                .map(|file| format!("{base_path}strings.js?v={}", fingerprint(file.as_bytes()))),
             root_path: root_path.clone(),
             fallback_search: site
                 .lang
@@ -295,7 +312,7 @@ impl<'a> Renderer<'a> {
         beside: &(dyn Fn() -> anyhow::Result<usize> + Sync),
     ) -> anyhow::Result<usize> {
         let site = self.site;
-        let mut jobs = vec![Job::Beside, Job::Home, Job::NotFound];
+        let mut jobs = vec![Job::Beside, Job::Home, Job::NotFound, Job::Strings];
         // One sitemap (with every language), robots.txt and assets.
         if site.lang.is_default() {
             jobs.extend([Job::Sitemap, Job::Robots, Job::Assets]);
@@ -366,6 +383,10 @@ impl<'a> Renderer<'a> {
             Job::Tags => vec![self.tags_page()?],
             Job::Tag(i) => vec![self.tag_page(i)?],
             Job::Beside => Vec::new(),
+            Job::Strings => strings_js(self.strings)
+                .map(|js| OutputFile::new("strings.js", js))
+                .into_iter()
+                .collect(),
             Job::Assets => self
                 .theme
                 .assets

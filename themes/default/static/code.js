@@ -6,7 +6,7 @@
 // answered in place) gets its button too.
 (() => {
   // The page's words where they are not English (themes/default/i18n/, keys js_*).
-  const strings = JSON.parse(document.getElementById("waymark-strings")?.textContent || "{}");
+  const strings = window.waymarkStrings || {};
   const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
   const mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
   const manual = mac ? t("press_to_copy_mac", "Press ⌘C to copy") : t("press_to_copy", "Press Ctrl+C to copy");

@@ -378,7 +378,7 @@ if (typeof document == "object" && document.documentElement) start();
 function start() {
   const d = document, html = d.documentElement;
   // The page's words where they are not English (themes/default/i18n/, keys js_*).
-  const strings = JSON.parse(d.getElementById("waymark-strings")?.textContent || "{}");
+  const strings = window.waymarkStrings || {};
   const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
 
   const base = html.dataset.base || new URL(".", import.meta.url).pathname;

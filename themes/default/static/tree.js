@@ -10,7 +10,7 @@ const slug = root.dataset.tree, key = "waymark:trail:" + slug, fbKey = "waymark:
 const home = "home" in root.dataset, site = root.dataset.siteTitle;
 const byId = {};
 // The page's words where they are not English (themes/default/i18n/, keys js_*).
-const strings = JSON.parse(document.getElementById("waymark-strings")?.textContent || "{}");
+const strings = window.waymarkStrings || {};
 const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
 // state: { from: node id the customer's answers start at, path: answer indices from it }
 let tree, state = { from: root.dataset.start, path: [] };
