@@ -336,11 +336,18 @@ fn touched_by(site: &Site, i: usize, old: &Article) -> Selection {
 
 /// The folders and files whose changes trigger a rebuild.
 pub fn watched_paths(root: &Path) -> Vec<PathBuf> {
-    ["content", "static", "templates", "themes", "site.yaml"]
-        .iter()
-        .map(|p| root.join(p))
-        .filter(|p| p.exists())
-        .collect()
+    [
+        "content",
+        "static",
+        "templates",
+        "themes",
+        "i18n",
+        "site.yaml",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .filter(|p| p.exists())
+    .collect()
 }
 
 /// What to do after a change was handled.
@@ -445,7 +452,16 @@ fn is_relevant(rel: &Path) -> bool {
         return false;
     };
     let top = first.as_os_str().to_string_lossy();
-    if !["content", "static", "templates", "themes", "site.yaml"].contains(&top.as_ref()) {
+    if ![
+        "content",
+        "static",
+        "templates",
+        "themes",
+        "i18n",
+        "site.yaml",
+    ]
+    .contains(&top.as_ref())
+    {
         return false;
     }
     let name = rel

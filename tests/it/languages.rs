@@ -200,3 +200,45 @@ fn new_translation_starts_from_the_source_and_is_current() {
     assert_eq!(doc["languages"]["ar"]["untracked"], 0);
     assert_eq!(doc["languages"]["ar"]["current"], 2);
 }
+
+#[test]
+fn a_site_overrides_interface_strings_and_missing_ones_fall_back_with_a_warning() {
+    let site = TestSite::new("languages");
+    site.write("i18n/es.yaml", "last_updated: Revisado\n");
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{config}  - code: it\n    name: Italiano\n"),
+    );
+    site.write("i18n/it.yaml", "home: Pagina iniziale\n");
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("W-I18N-MISSING") && text.contains("i18n/it.yaml"),
+        "{text}"
+    );
+    assert!(
+        site.read("public/es/articles/intro/index.html")
+            .contains("<span>Revisado <time")
+    );
+    let it = site.read("public/it/articles/intro/index.html");
+    assert!(it.contains(">Pagina iniziale</a>"), "the site's word");
+    assert!(
+        it.contains("<span>Last updated <time"),
+        "English where it has none"
+    );
+
+    site.write(
+        "site.yaml",
+        &format!("{config}  - code: tlh\n    name: tlhIngan\n"),
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let unknown: Vec<_> = json_lines(&out)
+        .into_iter()
+        .filter(|d| d["code"] == "E-LANGUAGE-UNKNOWN")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{}", stdout(&out));
+    assert_eq!(unknown[0]["file"], "site.yaml");
+}

@@ -362,3 +362,43 @@ fn an_edit_saved_through_a_temporary_file_takes_the_quick_path() {
     );
     assert!(!printed.contains("sedX1b2c3"), "{printed}");
 }
+
+#[test]
+fn editing_a_translation_or_its_source_updates_each_language_s_pages() {
+    let server = start("languages");
+    let events = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let file = "content/articles/basics/intro.es.md";
+    let text = server
+        .site
+        .read(file)
+        .replace("Primeros pasos", "Los primeros pasos");
+    server.site.write(file, &text);
+    let data = wait_for(&events, "reload");
+    assert!(data.contains("\"/help/es/articles/intro/\""), "{data}");
+    assert!(
+        !data.contains("\"/help/articles/intro/\""),
+        "the English page did not change: {data}"
+    );
+    assert!(
+        body(&server, "/es/articles/intro/").contains("<h1>Los primeros pasos con tu router</h1>")
+    );
+
+    // The source of a page Arabic shows as a fallback: both pages follow.
+    let file = "content/articles/basics/reset.md";
+    let text = server
+        .site
+        .read(file)
+        .replace("ten seconds", "fifteen seconds");
+    server.site.write(file, &text);
+    let data = wait_for(&events, "reload");
+    assert!(
+        data.contains("\"/help/articles/reset/\"") && data.contains("\"/help/ar/articles/reset/\""),
+        "{data}"
+    );
+    assert!(body(&server, "/ar/articles/reset/").contains("fifteen seconds"));
+    assert!(
+        !body(&server, "/es/articles/reset/").contains("fifteen"),
+        "the Spanish text is its own"
+    );
+}
