@@ -62,10 +62,53 @@ pub(crate) fn split_words<'t>(folded: &'t str, ascii: bool, mut f: impl FnMut(&'
     };
     if ascii {
         ascii_words(folded, word_and_parts);
-    } else {
-        for word in folded.unicode_words() {
-            word_and_parts(word);
+        return;
+    }
+    // Chinese and Japanese are written without spaces between words: a run
+    // of their characters is indexed as overlapping pairs (the search
+    // client splits queries the same way).
+    let mut run: Option<(usize, usize)> = None;
+    let flush = |run: &mut Option<(usize, usize)>, f: &mut dyn FnMut(&'t str)| {
+        if let Some((start, end)) = run.take() {
+            cjk_bigrams(&folded[start..end], f);
         }
+    };
+    for (at, word) in folded.unicode_word_indices() {
+        if word.chars().all(is_cjk) {
+            match &mut run {
+                Some((_, end)) if *end == at => *end = at + word.len(),
+                _ => {
+                    flush(&mut run, &mut word_and_parts);
+                    run = Some((at, at + word.len()));
+                }
+            }
+            continue;
+        }
+        flush(&mut run, &mut word_and_parts);
+        word_and_parts(word);
+    }
+    flush(&mut run, &mut word_and_parts);
+}
+
+/// Han, Hiragana and Katakana: scripts written without spaces.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Overlapping pairs of characters of a run (`路由器` → `路由`, `由器`); a
+/// single character stands alone.
+fn cjk_bigrams<'t>(run: &'t str, f: &mut dyn FnMut(&'t str)) {
+    let starts: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([run.len()])
+        .collect();
+    if starts.len() <= 2 {
+        f(run);
+        return;
+    }
+    for w in starts.windows(3) {
+        f(&run[w[0]..w[2]]);
     }
 }
 
@@ -411,6 +454,20 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_and_japanese_runs_are_split_into_pairs() {
+        let mut words = Vec::new();
+        split_words("重启路由器。wifi 设置 ルーター", false, |w| {
+            words.push(w)
+        });
+        assert_eq!(
+            words,
+            [
+                "重启", "启路", "路由", "由器", "wifi", "设置", "ルー", "ータ", "ター"
+            ]
+        );
+    }
 
     #[test]
     fn words_fold_diacritics_and_case() {

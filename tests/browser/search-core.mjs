@@ -96,6 +96,8 @@ test("tokenize: UAX #29 words, folded", () => {
   assert.deepEqual(tokenize("Coëxistence"), ["coexistence"]);
   assert.deepEqual(tokenize("Don't stop—CoEx's sync, 2.5 times!"), ["don't", "stop", "coex's", "sync", "2.5", "times"]);
   assert.deepEqual(tokenize("e-mail   (WABA) naïve"), ["e", "mail", "waba", "naive"]);
+  // Chinese and Japanese runs: overlapping pairs, as src/text/words.rs indexes them.
+  assert.deepEqual(tokenize("重启路由器。wifi 设置 ルーター", "zh"), ["重启", "启路", "路由", "由器", "wifi", "设置", "ルー", "ータ", "ター"]);
   assert.deepEqual(tokenize("  ... !? "), []);
 });
 

@@ -16,7 +16,27 @@ export function segments(text, lang = "en") {
     text: t, word: /[\p{L}\p{N}]/u.test(t) ? fold(t) : null,
   }));
 }
-export const tokenize = (text, lang) => segments(fold(text), lang).filter((s) => s.word).map((s) => s.word);
+// Chinese and Japanese are written without spaces: a run of their characters is
+// searched as overlapping pairs, as the index holds them (src/text/words.rs).
+const CJK = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/u;
+const pairs = (run) => {
+  const c = [...run];
+  return c.length < 2 ? [run] : c.slice(1).map((ch, i) => c[i] + ch);
+};
+export const tokenize = (text, lang) => {
+  const out = [];
+  let run = "";
+  for (const s of segments(fold(text), lang)) {
+    if (s.word && CJK.test(s.word)) {
+      run += s.word;
+      continue;
+    }
+    if (run) out.push(...pairs(run)), (run = "");
+    if (s.word) out.push(s.word);
+  }
+  if (run) out.push(...pairs(run));
+  return out;
+};
 
 // Damerau (optimal string alignment) distance; an adjacent swap counts 1.
 export function distance(a, b) {
