@@ -78,6 +78,48 @@ fn syntax_for(language: &str) -> Option<(&'static SyntaxReference, &'static Synt
 /// `code` as highlighted HTML (escaped, with `hl-` spans); `None` when no
 /// syntax knows `language`, and the caller shows the code as plain text.
 pub(crate) fn highlight(code: &str, language: &str) -> Option<String> {
+    // The same block often comes back: in every translation of an
+    // article, in snippets repeated across articles, in each rebuild of
+    // the preview. Matching grammars costs about 0.1 ms a block.
+    let key = (language.to_string(), code.to_string());
+    if let Some(html) = CACHE.lock().ok().and_then(|c| c.map.get(&key).cloned()) {
+        return Some(html);
+    }
+    let html = highlight_uncached(code, language)?;
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.insert(key, html.clone());
+    }
+    Some(html)
+}
+
+/// Highlighted blocks by (language, code), up to a few megabytes.
+static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> = std::sync::LazyLock::new(|| {
+    std::sync::Mutex::new(Cache {
+        map: std::collections::HashMap::new(),
+        bytes: 0,
+    })
+});
+
+struct Cache {
+    map: std::collections::HashMap<(String, String), String>,
+    bytes: usize,
+}
+
+impl Cache {
+    /// Most blocks are a few hundred bytes: 16 MB holds tens of thousands.
+    const LIMIT: usize = 16 << 20;
+
+    fn insert(&mut self, key: (String, String), html: String) {
+        self.bytes += key.0.len() + key.1.len() + html.len();
+        if self.bytes > Self::LIMIT {
+            self.map.clear();
+            self.bytes = key.0.len() + key.1.len() + html.len();
+        }
+        self.map.insert(key, html);
+    }
+}
+
+fn highlight_uncached(code: &str, language: &str) -> Option<String> {
     let (syntax, set) = syntax_for(language)?;
     let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASSES);
     for line in LinesWithEndings::from(code) {
