@@ -16,6 +16,7 @@ pub mod authoring;
 pub mod base;
 pub(crate) mod check;
 pub mod dev;
+pub mod insights;
 pub(crate) mod load;
 pub mod output;
 pub(crate) mod render;

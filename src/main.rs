@@ -97,6 +97,35 @@ enum Command {
         #[arg(long, num_args = 1.., value_name = "FILE")]
         stamp: Vec<PathBuf>,
     },
+    /// Report what customers searched for, where they left troubleshooters and what did not help, from access logs
+    #[command(
+        after_help = "Examples:\n  waymark insights /var/log/nginx/access.log /var/log/nginx/access.log.2.gz\n  waymark insights --format json --since 2026-11-01 access.log events.ndjson\n  waymark insights --output report/ access.log"
+    )]
+    Insights {
+        /// Access logs (combined format; .gz too) and NDJSON event files
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `human` (text) or `json`
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Also write the report as a static page into this folder
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// First day to count (YYYY-MM-DD)
+        #[arg(long)]
+        since: Option<String>,
+        /// Last day to count (YYYY-MM-DD)
+        #[arg(long)]
+        until: Option<String>,
+        /// Only this language (a tag from site.yaml)
+        #[arg(long)]
+        lang: Option<String>,
+        /// Votes a page needs before it gets a score
+        #[arg(long, default_value_t = 5)]
+        min_votes: u64,
+    },
     /// Create a new site with the default theme and example content
     #[command(
         after_help = "Example:\n  waymark init my-help-center && cd my-help-center && waymark serve"
@@ -255,6 +284,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             stamp,
         } => translations(&site, format, &stamp),
+        Command::Insights {
+            logs,
+            root,
+            format,
+            output,
+            since,
+            until,
+            lang,
+            min_votes,
+        } => {
+            for date in [&since, &until].into_iter().flatten() {
+                if !waymark::base::date::is_iso_date(date) {
+                    anyhow::bail!("`{date}` is not a date: write it as YYYY-MM-DD");
+                }
+            }
+            let options = waymark::insights::Options {
+                since,
+                until,
+                lang,
+                min_votes,
+            };
+            let report = waymark::insights::read(&root, &logs, &options)?;
+            if format == Format::Json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{}", report.text());
+            }
+            if let Some(dir) = output {
+                let page = report.write_page(&dir, "Insights")?;
+                eprintln!("wrote `{}`", page.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Graph { tree, format, root } => graph(&root, &tree, format),
         Command::Init { dir } => init(&dir),
     }

@@ -27,6 +27,20 @@ pub fn escape_html(s: &str) -> String {
     })
 }
 
+/// `s` for a URL's query or a `mailto:` field: every byte but RFC 3986's
+/// unreserved characters percent-encoded.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub fn escape_xml(s: &str) -> String {
     replace_chars(s, |c| match c {
         '&' => Some("&amp;"),

@@ -27,6 +27,10 @@ pub struct SiteConfig {
     pub search: SearchConfig,
     #[serde(default)]
     pub feedback: FeedbackConfig,
+    /// What customers searched for, where they left a troubleshooter,
+    /// which pages did not help: events in the host's access log.
+    #[serde(default)]
+    pub insights: InsightsConfig,
     /// An image in `static/` shown before the site title (`img/logo.svg`).
     #[serde(default)]
     pub logo: Option<String>,
@@ -149,6 +153,21 @@ pub struct FeedbackConfig {
     #[serde(default)]
     pub endpoint: Option<String>,
 }
+
+/// `insights:` in site.yaml: off unless `enabled`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsightsConfig {
+    #[serde(default)]
+    pub enabled: bool,
+    /// Also POST each event (JSON) here with `navigator.sendBeacon`.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+}
+
+/// Where events are requested, under the site's base path: the access
+/// log of the host records them.
+pub const INSIGHTS_FILE: &str = "_insights/e.gif";
 
 /// `support:` in site.yaml: a URL and/or an email address, and the link text.
 #[derive(Debug, Clone, Default, Deserialize)]

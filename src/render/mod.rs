@@ -41,6 +41,8 @@ pub struct SiteContext {
     pub highlight_css_url: String,
     /// The copy button of code blocks, for pages with code.
     pub code_js_url: String,
+    /// "Was this article helpful?", for sites that record the answer.
+    pub feedback_js_url: String,
     /// `logo:` and `favicon:` from site.yaml, as URLs (`None` when unset).
     pub logo_url: Option<String>,
     pub favicon_url: Option<String>,
@@ -49,6 +51,12 @@ pub struct SiteContext {
     /// `search.placeholder`, or a neutral default.
     pub search_placeholder: String,
     pub feedback_endpoint: Option<String>,
+    /// "Did this help?" is asked only where the answer is recorded: with
+    /// insights or a feedback endpoint.
+    pub feedback_enabled: bool,
+    /// The file events are requested from, and the optional collector.
+    pub insights_url: Option<String>,
+    pub insights_endpoint: Option<String>,
     /// The interface strings of the page's language (`site.t.<key>`).
     pub t: std::collections::BTreeMap<String, String>,
     /// `ltr` or `rtl`.
@@ -143,6 +151,13 @@ fn strings_js(strings: &Strings) -> Option<String> {
     Some(format!("window.waymarkStrings = {json};\n"))
 }
 
+/// A transparent 1×1 GIF: what event requests get back (43 bytes).
+const INSIGHTS_GIF: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
 /// How many same-category articles on each side an article page lists.
 const NEIGHBOUR_WINDOW: usize = 4;
 
@@ -178,6 +193,8 @@ enum Job {
     Tag(usize),
     /// The scripts' strings of this language.
     Strings,
+    /// The file events are requested from (`insights:`).
+    Insights,
     /// Work of another stage run among the pages (the search index).
     Beside,
 }
@@ -219,6 +236,7 @@ impl<'a> Renderer<'a> {
             search_boot_url: asset_url("search-boot.js"),
             highlight_css_url: asset_url("highlight.css"),
             code_js_url: asset_url("code.js"),
+            feedback_js_url: asset_url("feedback.js"),
             logo_url: config.logo.as_ref().map(|p| static_url(p)),
             favicon_url: config.favicon.as_ref().map(|p| static_url(p)),
             tags_url: format!("{base_path}{}", link::TAGS_PATH),
@@ -228,6 +246,16 @@ impl<'a> Renderer<'a> {
                 .clone()
                 .unwrap_or_else(|| strings.get("search_the_help_center").to_string()),
             feedback_endpoint: config.feedback.endpoint.clone(),
+            feedback_enabled: config.insights.enabled || config.feedback.endpoint.is_some(),
+            insights_url: config
+                .insights
+                .enabled
+                .then(|| format!("{root_path}{}", crate::load::config::INSIGHTS_FILE)),
+            insights_endpoint: config
+                .insights
+                .endpoint
+                .clone()
+                .filter(|_| config.insights.enabled),
             support_url: config.support.as_ref().and_then(|s| s.href()),
             support_label: config
                 .support
@@ -316,6 +344,9 @@ impl<'a> Renderer<'a> {
         // One sitemap (with every language), robots.txt and assets.
         if site.lang.is_default() {
             jobs.extend([Job::Sitemap, Job::Robots, Job::Assets]);
+            if site.config.insights.enabled {
+                jobs.push(Job::Insights);
+            }
         }
         // A theme without a search page (an older custom theme) still builds.
         if self
@@ -383,6 +414,10 @@ impl<'a> Renderer<'a> {
             Job::Tags => vec![self.tags_page()?],
             Job::Tag(i) => vec![self.tag_page(i)?],
             Job::Beside => Vec::new(),
+            Job::Insights => vec![OutputFile::new(
+                crate::load::config::INSIGHTS_FILE,
+                INSIGHTS_GIF.to_vec(),
+            )],
             Job::Strings => strings_js(self.strings)
                 .map(|js| OutputFile::new("strings.js", js))
                 .into_iter()
@@ -485,6 +520,25 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         (alternates, languages)
+    }
+
+    /// The support link prefilled with a report naming the page: in place
+    /// of `{report}` in `support.url`, or as a `mailto:` subject and body.
+    pub fn support_href(&self, title: &str, page: &str) -> Option<String> {
+        use crate::base::escape::percent_encode;
+        let support = self.site.config.support.as_ref()?;
+        let t = self.strings;
+        let report = format!("{title}\n{}", t.format("js_page", &[("url", page)]));
+        if let Some(url) = &support.url {
+            return Some(url.replace("{report}", &percent_encode(&report)));
+        }
+        let email = support.email.as_ref()?;
+        let subject = t.format("js_help_subject", &[("title", title)]);
+        Some(format!(
+            "mailto:{email}?subject={}&body={}",
+            percent_encode(&subject),
+            percent_encode(&report)
+        ))
     }
 
     /// The prefixes of the languages with their own text of the page at
@@ -685,6 +739,8 @@ impl<'a> Renderer<'a> {
             /// language of the text.
             fallback_notice: Option<String>,
             content_lang: Option<String>,
+            /// "Still need help?": the support link with the page named.
+            support_href: Option<String>,
         }
         #[derive(Serialize)]
         struct Neighbour {
@@ -763,6 +819,7 @@ impl<'a> Renderer<'a> {
                 has_code: a.body.has_code,
                 fallback_notice,
                 content_lang,
+                support_href: self.support_href(&a.title, &meta.canonical),
             },
         };
         let html = self.page("article.html", &meta, &page)?;

@@ -248,6 +248,11 @@ impl Vocabulary {
         self.words.len()
     }
 
+    /// Every word, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(String::as_str)
+    }
+
     fn intern(&mut self, word: &str) -> u32 {
         if let Some(id) = self.ids.get(word) {
             return *id; // another loader added it meanwhile

@@ -145,6 +145,8 @@ fn stages_import_only_earlier_stages() {
             &["load", "check", "render", "search", "dev", "authoring"],
         ),
         ("authoring", &["dev"]),
+        // The insights reader consumes the loaded site, like search.
+        ("insights", &["check", "render", "search", "output", "dev", "authoring"]),
     ];
     for (module, never) in forbidden {
         let reached = reachable(&graph, module);

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 /// One browser at a time: two Chromium instances on a 2-core machine
 /// make timing-sensitive steps flaky.
-static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+pub(crate) static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[test]
 fn coex_help_center_in_headless_chromium() {

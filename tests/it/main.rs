@@ -7,6 +7,7 @@ mod cli;
 mod errors;
 mod golden;
 mod harness;
+mod insights;
 mod languages;
 mod live;
 mod props;

@@ -401,6 +401,32 @@ function start() {
   const strings = window.waymarkStrings || {};
   const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
 
+  // Insights (site.yaml `insights:`): events are GETs of the site's own
+  // _insights/e.gif, so the host's access log holds them (and POST beacons
+  // to insights.endpoint). No cookies, nothing stored; nothing under Do Not
+  // Track or Global Privacy Control. Queries go out scrubbed and short.
+  const send = (ev) => {
+    const h = html.dataset;
+    if ((!h.insights && !h.insightsEndpoint) || navigator.globalPrivacyControl || navigator.doNotTrack === "1") return;
+    const e = { v: 1, ...ev, lang: html.lang };
+    if (h.insights) fetch(h.insights + "?" + new URLSearchParams(e), { keepalive: true, credentials: "omit", cache: "no-store" }).catch(() => {});
+    if (h.insightsEndpoint && navigator.sendBeacon) navigator.sendBeacon(h.insightsEndpoint, new Blob([JSON.stringify(e)], { type: "application/json" }));
+  };
+  const scrub = (q) => q.trim().toLowerCase().replace(/[^\s@]+@[^\s@]+/g, "[email]").replace(/\d{6,}/g, "[number]").slice(0, 100);
+  // A search counts once it settles (1.5 s without a change) or is submitted:
+  // not per keystroke. `src: "page"` marks the results page's own, whose page
+  // view the log has too.
+  const settled = (src) => {
+    let timer, last = "";
+    return (q, n, now) => {
+      clearTimeout(timer);
+      const s = scrub(q);
+      if (!s || s == last) return;
+      const fire = () => ((last = s), send({ t: "search", q: s, n, ...(src ? { src } : {}) }));
+      now ? fire() : (timer = setTimeout(fire, 1500));
+    };
+  };
+  const clicked = (q, rank, href) => send({ t: "click", q: scrub(q), rank, target: new URL(href, location.href).pathname + new URL(href, location.href).hash });
   const base = html.dataset.base || new URL(".", import.meta.url).pathname;
   // A request that hangs (a dropped connection) is given up after a few seconds and tried again.
   const loader = (root) => {
@@ -487,8 +513,11 @@ function start() {
       input.setAttribute("aria-expanded", !popup.hidden && opts.length > 0);
       if (popup.hidden) move(-1);
     };
+    const searched = settled();
     const go = (href) => {
       show(false);
+      const rank = opts.findIndex((o) => o.dataset.href == href);
+      if (rank >= 0) searched(input.value, opts.length, true), clicked(input.value, rank + 1, href);
       location.assign(href);
     };
     const run = async (cached = false) => {
@@ -512,6 +541,7 @@ function start() {
       ]);
       list.replaceChildren(...opts);
       list.hidden = !opts.length;
+      searched(q, r.total, false);
       const more = r.more ? [el("p", 0, el("a", { href: searchUrl(q) }, t("see_all_results", "See all results")))] : [];
       note.replaceChildren(...extras(r, true), ...more);
       status.textContent = r.results.length ? count(r) : t("no_results", "No results.") + " " + (r.suggestion ? t("did_you_mean_text", "Did you mean {query}?", { query: r.suggestion }) : "");
@@ -630,12 +660,20 @@ function start() {
           ];
         }
       }
+      searched(q, r.total, !typed);
       out.dataset.shown = q;
       out.replaceChildren(filterNav(r, q), ...extras(r, false).filter((p) => !p.hasAttribute("data-no-results")), ...(r.results.length ? [list, more] : elsewhere));
       // After "More results", focus the first new result, for keyboard users.
       if (focusFrom >= 0) items[focusFrom]?.querySelector("a")?.focus(), (focusFrom = -1);
     };
+    const searched = settled("page");
     input.value = params.get("q") || "";
+    out.addEventListener("click", (e) => {
+      const a = e.target.closest(".search-results a");
+      if (!a || e.button || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const rank = [...out.querySelectorAll(".search-results > li")].findIndex((li) => li.contains(a));
+      clicked(input.value, rank + 1, a.href);
+    });
     form.addEventListener("submit", (e) => (e.preventDefault(), (state.limit = PAGE), run(true)));
     out.addEventListener("click", (e) => {
       const f = e.target.closest("[data-filter]"), m = e.target.closest("[data-more]");

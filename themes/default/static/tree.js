@@ -6,9 +6,21 @@
 // and says so, rather than guessing the answers that lead there.
 const root = document.querySelector("[data-tree]") || document.createElement("div");
 const $ = (s) => root.querySelector(s);
-const slug = root.dataset.tree, key = "waymark:trail:" + slug, fbKey = "waymark:feedback:" + slug + ":";
+const slug = root.dataset.tree, key = "waymark:trail:" + slug;
 const home = "home" in root.dataset, site = root.dataset.siteTitle;
 const byId = {};
+// Insights (site.yaml `insights:`): each event is a GET of the site's own
+// _insights/e.gif, so the host's access log holds it (and a POST beacon to
+// insights.endpoint when set). No cookies, nothing stored, nothing sent under
+// Do Not Track or Global Privacy Control.
+const send = (ev) => {
+  const h = document.documentElement, d = h.dataset;
+  if ((!d.insights && !d.insightsEndpoint) || navigator.globalPrivacyControl || navigator.doNotTrack === "1") return;
+  const e = { v: 1, ...ev, lang: h.lang };
+  if (d.insights) fetch(d.insights + "?" + new URLSearchParams(e), { keepalive: true, credentials: "omit", cache: "no-store" }).catch(() => {});
+  if (d.insightsEndpoint && navigator.sendBeacon) navigator.sendBeacon(d.insightsEndpoint, new Blob([JSON.stringify(e)], { type: "application/json" }));
+};
+
 // The page's words where they are not English (themes/default/i18n/, keys js_*).
 const strings = window.waymarkStrings || {};
 const t = (key, english, vars = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
@@ -80,7 +92,8 @@ const render = (n) => {
 // The parts that need JS: trail, Back, copy for support, feedback (only
 // on sites with a feedback endpoint: the theme leaves it out otherwise).
 const decorate = ({ node: n, steps }) => {
-  const was = storage(localStorage, fbKey + n.id), fb = $(".feedback");
+  const fb = $(".feedback");
+  vote = null;
   $(".copy-details").hidden = n.outcome !== "escalate";
   const support = $(".support-handoff"), url = document.documentElement.dataset.supportUrl;
   if (support) {
@@ -92,7 +105,8 @@ const decorate = ({ node: n, steps }) => {
   if (fb) {
     fb.hidden = !n.outcome;
     $(".feedback-thanks").textContent = "";
-    root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", b.dataset.helpful === was));
+    $(".feedback-reasons").hidden = true;
+    root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", "false"));
   }
   $(".trail-direct").hidden = state.from === tree.start;
   // Nothing to start over from on the first step.
@@ -107,6 +121,8 @@ const decorate = ({ node: n, steps }) => {
 const go = (s, how) => {
   const w = walk(s);
   if (!w) return;
+  const prev = state && tree && walk(state) ? walk(state).node.id : "";
+  finishVote();
   state = s;
   const p = s.path, n = w.node, l = label(n), start = home && !p.length && s.from === tree.start;
   const h = { tree: slug, from: s.from, path: p }, url = n.url + qs(s);
@@ -124,6 +140,10 @@ const go = (s, how) => {
   }
   decorate(w);
   storage(sessionStorage, key, s.from + ":" + p.join("."));
+  // A step walked in place leaves no page view in the log: say so. A page
+  // load is in the log already; only its outcome is sent.
+  if (how === "push") send({ t: "step", tree: slug, node: n.id, from: prev, depth: p.length });
+  if (n.outcome && how !== "pop") send({ t: "outcome", tree: slug, node: n.id, kind: n.outcome });
 };
 
 // What support needs: the tree, only the answers given in this visit (a
@@ -159,17 +179,33 @@ const copy = () => {
   navigator.clipboard.writeText(ta.value).then(() => (st.textContent = st.dataset.copied), fallback);
 };
 
-const feedback = (btn) => {
-  const v = btn.dataset.helpful, id = walk(state).node.id, ep = document.body.dataset.feedbackEndpoint;
-  storage(localStorage, fbKey + id, v);
-  root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", b === btn));
-  $(".feedback-thanks").textContent = $(".feedback-thanks").dataset[v];
-  // Only with a configured endpoint does anything leave the browser.
+// "Did this solve your problem?" on an outcome: one vote per step shown, kept
+// nowhere. A "No" offers reasons and the support link; the vote is sent with
+// the reason picked, or without one when the customer moves on.
+let vote = null;
+const finishVote = (reason) => {
+  if (!vote || vote.sent) return;
+  vote.sent = true;
+  const ep = document.body.dataset.feedbackEndpoint;
+  send({ t: "helpful", page: vote.page, helpful: vote.v, ...(reason ? { reason } : {}) });
   if (ep && navigator.sendBeacon) {
-    const body = JSON.stringify({ tree: slug, node: id, from: state.from, path: state.path.join("."), helpful: v === "yes" });
+    const body = JSON.stringify({ tree: slug, node: vote.node, from: state.from, path: state.path.join("."), helpful: vote.v === "yes", ...(reason ? { reason } : {}) });
     navigator.sendBeacon(ep, new Blob([body], { type: "application/json" }));
   }
 };
+const feedback = (btn) => {
+  if (vote) return;
+  const v = btn.dataset.helpful, n = walk(state).node;
+  vote = { v, node: n.id, page: new URL(n.url, location.href).pathname };
+  root.querySelectorAll("[data-helpful]").forEach((b) => b.setAttribute("aria-pressed", b === btn));
+  $(".feedback-thanks").textContent = $(".feedback-thanks").dataset[v];
+  const support = $(".support-handoff"), url = document.documentElement.dataset.supportUrl;
+  if (v === "yes") return finishVote();
+  $(".feedback-reasons").hidden = false;
+  // A "No" is a good moment to offer a person.
+  if (support && url) (support.hidden = false), (support.querySelector("a").href = prefilled(url, report()));
+};
+addEventListener("pagehide", () => finishVote());
 
 root.addEventListener("click", (e) => {
   const t = e.target.closest("a, button"), a = t && t.dataset.action;
@@ -180,8 +216,10 @@ root.addEventListener("click", (e) => {
   else if (a === "restart" || a === "from-start") go({ from: tree.start, path: [] }, "push");
   else if (a === "back") to(state.path.slice(0, -1));
   else if (t.dataset.step) to(state.path.slice(0, +t.dataset.step));
-  else if (a === "copy") copy();
+  else if (a === "copy") copy(), send({ t: "escalate", tree: slug, node: walk(state).node.id });
   else if (t.dataset.helpful) feedback(t);
+  else if (t.dataset.reason) ($(".feedback-reasons").hidden = true), finishVote(t.dataset.reason);
+  else if (t.matches("[data-support-link]")) return send({ t: "escalate", tree: slug, node: walk(state).node.id });
   else return; // exits and other links navigate normally
   e.preventDefault();
 });
