@@ -82,6 +82,13 @@ enum Command {
         format: graph::Format,
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Draw how many reached each step and left there, from a
+        /// `waymark insights --format json` report
+        #[arg(long, value_name = "FILE")]
+        insights: Option<PathBuf>,
+        /// The language of the counts (default: the report's first)
+        #[arg(long, requires = "insights")]
+        lang: Option<String>,
     },
     /// Show which translations are current, outdated, missing or untracked
     #[command(
@@ -317,7 +324,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Graph { tree, format, root } => graph(&root, &tree, format),
+        Command::Graph {
+            tree,
+            format,
+            root,
+            insights,
+            lang,
+        } => {
+            let counts = match insights {
+                Some(file) => {
+                    let json = std::fs::read_to_string(&file)
+                        .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", file.display()))?;
+                    graph::counts_from_report(&json, &tree, lang.as_deref())?
+                }
+                None => graph::Counts::new(),
+            };
+            graph(&root, &tree, format, &counts)
+        }
         Command::Init { dir } => init(&dir),
     }
 }
@@ -488,8 +511,13 @@ fn created(path: anyhow::Result<PathBuf>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn graph(root: &Path, tree: &str, format: graph::Format) -> anyhow::Result<ExitCode> {
-    match graph::of_tree(root, tree, format)? {
+fn graph(
+    root: &Path,
+    tree: &str,
+    format: graph::Format,
+    counts: &graph::Counts,
+) -> anyhow::Result<ExitCode> {
+    match graph::of_tree_with(root, tree, format, counts)? {
         Ok(text) => {
             print!("{text}");
             Ok(ExitCode::SUCCESS)

@@ -19,6 +19,41 @@ pub enum Format {
 /// The graph of tree `slug` of the site at `root` (drafts included), or
 /// the report that says why there is none.
 pub fn of_tree(root: &Path, slug: &str, format: Format) -> anyhow::Result<Result<String, Report>> {
+    of_tree_with(root, slug, format, &Counts::new())
+}
+
+/// How many customers reached each node and left it there, by node id,
+/// from a `waymark insights --format json` report.
+pub type Counts = std::collections::HashMap<String, (u64, Option<u64>)>;
+
+/// The counts of tree `slug` in language `lang` (the first language the
+/// report has for it when `None`) from an insights report.
+pub fn counts_from_report(json: &str, slug: &str, lang: Option<&str>) -> anyhow::Result<Counts> {
+    let report: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| anyhow::anyhow!("not a `waymark insights --format json` report: {e}"))?;
+    let tree = report["trees"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["tree"] == slug && lang.is_none_or(|l| t["lang"] == l));
+    Ok(tree
+        .and_then(|t| t["nodes"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|n| {
+            let id = n["node"].as_str()?.to_string();
+            Some((id, (n["reached"].as_u64().unwrap_or(0), n["left"].as_u64())))
+        })
+        .collect())
+}
+
+/// [`of_tree`] with each node's insights counts drawn on it.
+pub fn of_tree_with(
+    root: &Path,
+    slug: &str,
+    format: Format,
+    counts: &Counts,
+) -> anyhow::Result<Result<String, Report>> {
     let options = BuildOptions {
         drafts: true,
         ..BuildOptions::default()
@@ -32,7 +67,7 @@ pub fn of_tree(root: &Path, slug: &str, format: Format) -> anyhow::Result<Result
         }));
     };
     if let Some(tree) = site.tree(slug) {
-        return Ok(Ok(render(tree, format)));
+        return Ok(Ok(render_with(tree, format, counts)));
     }
     let mut d = Diagnostic::error(
         "E-GRAPH-TREE",
@@ -50,17 +85,27 @@ pub fn of_tree(root: &Path, slug: &str, format: Format) -> anyhow::Result<Result
 }
 
 pub fn render(tree: &Tree, format: Format) -> String {
+    render_with(tree, format, &Counts::new())
+}
+
+fn render_with(tree: &Tree, format: Format, counts: &Counts) -> String {
     match format {
-        Format::Mermaid => mermaid(tree),
-        Format::Dot => dot(tree),
+        Format::Mermaid => mermaid(tree, counts),
+        Format::Dot => dot(tree, counts),
     }
 }
 
-fn node_label(tree: &Tree, id: &str) -> String {
-    match tree.node(id).map(|n| &n.kind) {
+fn node_label(tree: &Tree, id: &str, counts: &Counts) -> String {
+    let text = match tree.node(id).map(|n| &n.kind) {
         Some(NodeKind::Question { question, .. }) => question.clone(),
         Some(NodeKind::Outcome { title, outcome, .. }) => format!("{}: {title}", outcome.label()),
         None => id.to_string(),
+    };
+    match counts.get(id) {
+        Some((reached, Some(left))) => format!("{text}\n{reached} reached, {left} left here"),
+        Some((reached, None)) => format!("{text}\n{reached} reached"),
+        None if !counts.is_empty() => format!("{text}\n0 reached"),
+        None => text,
     }
 }
 
@@ -75,7 +120,7 @@ fn mermaid_text(text: &str) -> String {
         .replace('>', "#gt;")
 }
 
-fn mermaid(tree: &Tree) -> String {
+fn mermaid(tree: &Tree, counts: &Counts) -> String {
     let mut out = format!(
         "---\ntitle: {}\n---\nflowchart TD\n",
         mermaid_text(&tree.title)
@@ -83,7 +128,7 @@ fn mermaid(tree: &Tree) -> String {
     let mut exits = 0;
     for node in &tree.nodes {
         let id = mermaid_id(&node.id);
-        let label = mermaid_text(&node_label(tree, &node.id));
+        let label = mermaid_text(&node_label(tree, &node.id, counts)).replace('\n', "<br/>");
         match &node.kind {
             NodeKind::Question { answers, .. } => {
                 let _ = writeln!(out, "    {id}{{\"{label}\"}}");
@@ -122,7 +167,7 @@ fn dot_text(text: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn dot(tree: &Tree) -> String {
+fn dot(tree: &Tree, counts: &Counts) -> String {
     let mut out = format!(
         "digraph \"{}\" {{\n    label=\"{}\";\n    rankdir=TB;\n    node [fontname=\"sans-serif\"];\n",
         dot_text(&tree.slug),
@@ -137,7 +182,7 @@ fn dot(tree: &Tree) -> String {
             out,
             "    \"{}\" [shape={shape}, label=\"{}\"];",
             dot_text(&node.id),
-            dot_text(&node_label(tree, &node.id))
+            dot_text(&node_label(tree, &node.id, counts))
         );
     }
     for node in &tree.nodes {

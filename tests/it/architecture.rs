@@ -146,7 +146,10 @@ fn stages_import_only_earlier_stages() {
         ),
         ("authoring", &["dev"]),
         // The insights reader consumes the loaded site, like search.
-        ("insights", &["check", "render", "search", "output", "dev", "authoring"]),
+        (
+            "insights",
+            &["check", "render", "search", "output", "dev", "authoring"],
+        ),
     ];
     for (module, never) in forbidden {
         let reached = reachable(&graph, module);

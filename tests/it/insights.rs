@@ -162,6 +162,20 @@ fn nginx_access_log_to_report_with_real_browser_journeys() {
         serde_json::json!({"unclear": 1})
     );
 
+    // The counts drawn on the tree's diagram.
+    site.write("report.json", &r.to_string());
+    let graph = site.run(&["graph", "router", "--insights", "report.json"]);
+    assert!(graph.status.success(), "{}", stderr(&graph));
+    let text = stdout(&graph);
+    assert!(
+        text.contains("What colour is the light?<br/>1 reached, 0 left here"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Contact support: Contact support<br/>1 reached"),
+        "{text}"
+    );
+
     // A synonym for the query that found nothing, the site rebuilt: fixed.
     let config = site.read("site.yaml");
     site.write(
