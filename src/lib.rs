@@ -44,7 +44,8 @@ pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
-    let rendered = render_all_languages(&p, &|_| Ok(()));
+    let mut p = p;
+    let rendered = render_all_languages(&mut p, &|_| Ok(()));
     finish_render(p.report, rendered)
 }
 
@@ -62,7 +63,8 @@ pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Resu
         Err(report) => return Ok(report),
     };
     let staging = output::Staging::begin(root, output)?;
-    let rendered = render_all_languages(&p, &|file| staging.write(&file));
+    let mut p = p;
+    let rendered = render_all_languages(&mut p, &|file| staging.write(&file));
     let Prepared {
         report,
         site,
@@ -93,20 +95,23 @@ struct Prepared {
 
 /// Renders the default language, then each other language under its
 /// `/<code>/` folder (each in parallel inside).
-fn render_all_languages(p: &Prepared, sink: &Sink) -> anyhow::Result<usize> {
-    render_languages(&p.site, &p.search, &p.theme, &p.strings, &p.editions, sink)
+/// Renders every language, handing each its search terms (taken from `p`).
+fn render_all_languages(p: &mut Prepared, sink: &Sink) -> anyhow::Result<usize> {
+    let search = p.search.take();
+    render_languages(&p.site, search, &p.theme, &p.strings, &mut p.editions, sink)
 }
 
 fn render_languages(
     site: &Site,
-    search: &SearchInput,
+    search: SearchInput,
     theme: &Theme,
     strings: &Strings,
-    editions: &[(Edition, Strings)],
+    editions: &mut [(Edition, Strings)],
     sink: &Sink,
 ) -> anyhow::Result<usize> {
-    let mut files = render_site(site, search.clone(), theme, strings, sink)?;
-    for (edition, strings) in editions {
+    let mut files = render_site(site, search, theme, strings, sink)?;
+    for (edition, strings) in editions.iter_mut() {
+        let search = edition.search.take();
         let prefix = &edition.site.lang.prefix;
         let in_folder = |file: OutputFile| {
             sink(OutputFile {
@@ -114,13 +119,7 @@ fn render_languages(
                 ..file
             })
         };
-        files += render_site(
-            &edition.site,
-            edition.search.clone(),
-            theme,
-            strings,
-            &in_folder,
-        )?;
+        files += render_site(&edition.site, search, theme, strings, &in_folder)?;
     }
     Ok(files)
 }
@@ -202,13 +201,13 @@ pub fn build_files(
         return Ok((report, Vec::new()));
     };
     let theme = Theme::embedded()?;
-    let (strings, editions, report) = interface_strings(&site, editions, theme, report);
+    let (strings, mut editions, report) = interface_strings(&site, editions, theme, report);
     if report.has_errors() {
         return Ok((report, Vec::new()));
     }
     let mut rendered = Ok(0);
     let files = output::collect(|sink| {
-        rendered = render_languages(&site, &search, theme, &strings, &editions, sink);
+        rendered = render_languages(&site, search, theme, &strings, &mut editions, sink);
         Ok(0)
     })?;
     let report = finish_render(report, rendered)?;
@@ -241,15 +240,16 @@ pub(crate) fn build_in_memory(
         Ok(prepared) => prepared,
         Err(report) => return Ok((report, None)),
     };
+    // The preview keeps the terms to refresh the index after quick edits.
+    let search = prepared.search.clone();
     let mut rendered = Ok(0);
     let files = output::collect(|sink| {
-        rendered = render_all_languages(&prepared, sink);
+        rendered = render_all_languages(&mut prepared, sink);
         Ok(0)
     })?;
     let report = finish_render(std::mem::take(&mut prepared.report), rendered)?;
     let Prepared {
         site,
-        search,
         theme,
         strings,
         ..

@@ -126,6 +126,19 @@ pub(crate) struct SearchInput {
     pub tree_label: String,
 }
 
+impl SearchInput {
+    /// Hands the terms over, leaving an empty input: rendering consumes
+    /// them, and copying every article's terms costs memory and time.
+    pub fn take(&mut self) -> SearchInput {
+        let empty = SearchInput {
+            analyser: Analyser::new(&self.analyser.language.code),
+            articles: Vec::new(),
+            tree_label: self.tree_label.clone(),
+        };
+        std::mem::replace(self, empty)
+    }
+}
+
 impl Site {
     pub fn new(config: SiteConfig, articles: Vec<Article>, trees: Vec<Tree>) -> Site {
         let article_index = articles

@@ -157,7 +157,7 @@ fn ascii_words<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
 
 /// Language-specific parts: stemmer and stop words.
 pub(crate) struct Language {
-    code: String,
+    pub code: String,
     stemmer: Option<rust_stemmers::Stemmer>,
     pub stopwords: &'static [&'static str],
     /// The same words, for a check per token that does not compare strings.
