@@ -1,7 +1,9 @@
 //! Escapers for author text in HTML, XML and JSON embedded in pages.
 
 pub fn escape_json_for_html(json: &str) -> String {
-    replace_chars(json, |c| match c {
+    // JSON is full of quotes: only the bytes this escaper replaces count.
+    let may_replace = |byte: u8| matches!(byte, b'<' | b'>' | b'&' | 0xE2);
+    replace_chars(json, may_replace, |c| match c {
         '<' => Some("\\u003c"),
         '>' => Some("\\u003e"),
         '&' => Some("\\u0026"),
@@ -16,7 +18,7 @@ pub fn escape_json_for_html(json: &str) -> String {
 /// Escapes author text for HTML text and attributes (Tera uses it for
 /// every template variable).
 pub fn escape_html(s: &str) -> String {
-    replace_chars(s, |c| match c {
+    replace_chars(s, html_special, |c| match c {
         '&' => Some("&amp;"),
         '<' => Some("&lt;"),
         '>' => Some("&gt;"),
@@ -42,7 +44,7 @@ pub fn percent_encode(s: &str) -> String {
 }
 
 pub fn escape_xml(s: &str) -> String {
-    replace_chars(s, |c| match c {
+    replace_chars(s, html_special, |c| match c {
         '&' => Some("&amp;"),
         '<' => Some("&lt;"),
         '>' => Some("&gt;"),
@@ -53,11 +55,14 @@ pub fn escape_xml(s: &str) -> String {
 
 /// Copies `text` with the characters `replacement` maps replaced; clean
 /// runs are copied whole (this runs over every template variable and every
-/// byte of the search index). Every character the escapers replace is one
-/// of `<>&"'` or starts with the byte 0xE2 (U+2028, U+2029, bidi
-/// controls), so other bytes are passed over without decoding.
-fn replace_chars(text: &str, replacement: impl Fn(char) -> Option<&'static str>) -> String {
-    let may_replace = |byte: u8| matches!(byte, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xE2);
+/// byte of the search index). Every character an escaper replaces starts
+/// with a byte `may_replace` accepts (`<>&"'`, or 0xE2 for U+2028, U+2029
+/// and bidi controls), so other bytes are passed over without decoding.
+fn replace_chars(
+    text: &str,
+    may_replace: impl Fn(u8) -> bool,
+    replacement: impl Fn(char) -> Option<&'static str>,
+) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
@@ -86,6 +91,11 @@ fn replace_chars(text: &str, replacement: impl Fn(char) -> Option<&'static str>)
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// The bytes the HTML and XML escapers may replace.
+fn html_special(byte: u8) -> bool {
+    matches!(byte, b'<' | b'>' | b'&' | b'"' | b'\'' | 0xE2)
 }
 
 /// Unicode bidi embeddings, overrides and isolates: in a title or label
