@@ -265,6 +265,7 @@ test("tree with JS: session trail, copy details for support, no feedback without
       "",
       `Outcome: ${nodes.at(-1).title}`,
       `Page: ${u(TREE + "credit-line-escalate/?path=5.0.1.1")}`,
+      "Language: en",
     ].join("\n");
     assert.equal(clip, expected, "clipboard text");
 

@@ -303,6 +303,7 @@ test("troubleshooter trails are the truth: a step opened directly shows and repo
         "",
         "Outcome: Ask for a new power supply",
         `Page: ${page1}`,
+        "Language: en",
       ].join("\n"),
     );
     // The URL keeps exactly that trail: a reload shows the same.
@@ -342,7 +343,7 @@ test("troubleshooter trails are the truth: a step opened directly shows and repo
     const text = await copied(page);
     assert.equal(
       text,
-      ["My internet is down", "", "Opened this step directly (no answers given)", "", "Outcome: Ask for a new power supply", `Page: ${u(TREE + "power-supply/")}`].join("\n"),
+      ["My internet is down", "", "Opened this step directly (no answers given)", "", "Outcome: Ask for a new power supply", `Page: ${u(TREE + "power-supply/")}`, "Language: en"].join("\n"),
     );
     assert.ok(!/Answer:/.test(text));
     assert.deepEqual(w.issues, []);

@@ -153,7 +153,7 @@ const report = () => {
   const direct = state.from === tree.start ? []
     : [steps.length ? t("opened_directly_at", "Opened directly at: {step} (answers before it are not known)", { step: label(byId[state.from]) }) : t("opened_step_directly", "Opened this step directly (no answers given)")];
   return [[tree.title], direct, steps.flatMap((s, i) => [i + 1 + ". " + s.q, "   " + t("answer", "Answer: {answer}", { answer: s.a })]),
-    [t("outcome", "Outcome: {title}", { title: node.title }), t("page", "Page: {url}", { url: location.href })]].filter((b) => b.length).map((b) => b.join("\n")).join("\n\n");
+    [t("outcome", "Outcome: {title}", { title: node.title }), t("page", "Page: {url}", { url: location.href }), t("language", "Language: {lang}", { lang: document.documentElement.lang })]].filter((b) => b.length).map((b) => b.join("\n")).join("\n\n");
 };
 
 // The support link with the report in it: a mailto: body, or the URL's
