@@ -71,12 +71,19 @@ for n in $sizes; do
     if [ ! -d "$ml/ours" ]; then
       python3 "$gen" --pages "$n" --trees "$trees" --languages "$languages" --out "$ml" --format ours,hugo >/dev/null
     fi
-    : > "$work/wm-ml.txt"; : > "$work/hugo-ml.txt"
+    if [ ! -d "$ml/articles-only" ]; then
+      mkdir -p "$ml/articles-only/content"
+      cp "$ml/ours/site.yaml" "$ml/articles-only/"
+      cp -r "$ml/ours/content/articles" "$ml/articles-only/content/"
+    fi
+    : > "$work/wm-ml.txt"; : > "$work/wm-ml-same.txt"; : > "$work/hugo-ml.txt"
     for _ in $(seq "$runs"); do
       measure "$out_dir/wm" "$waymark" build --root "$ml/ours" --output "$out_dir/wm" >> "$work/wm-ml.txt"
       (cd "$ml/hugo" && measure "$out_dir/hugo" hugo --quiet --destination "$out_dir/hugo") >> "$work/hugo-ml.txt"
+      measure "$out_dir/wm" "$waymark" build --root "$ml/articles-only" --output "$out_dir/wm" >> "$work/wm-ml-same.txt"
     done
-    row "  in en,$languages" "$work/wm-ml.txt" "$work/hugo-ml.txt"
+    row "  in en,$languages (same text)" "$work/wm-ml-same.txt" "$work/hugo-ml.txt"
+    row "    + trees, search" "$work/wm-ml.txt" "$work/hugo-ml.txt"
   fi
 done
 set -- $sizes
@@ -85,5 +92,5 @@ if [ $# -ge 2 ]; then
 fi
 echo "(median of $runs runs each into $out_dir; time x and mem x are waymark / hugo."
 echo " Hugo builds the articles only: the second row is waymark doing more, its troubleshooter pages and search index, against the same Hugo run;"
-echo " the languages row: every article translated, waymark with trees and a search index per language, Hugo its multilingual build.)"
+echo " the languages rows: every article translated, Hugo's multilingual build against waymark's articles alone, then with trees and a search index per language.)"
 rm -rf "$out_dir"
