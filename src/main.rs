@@ -356,8 +356,9 @@ fn translations(site: &SiteArgs, format: Format, stamp: &[PathBuf]) -> anyhow::R
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = waymark::translations(&site.root, &options(site))?;
-    let states = &report.translations;
+    let mut report = waymark::translations(&site.root, &options(site))?;
+    // The table below says what is missing: not the summary line too.
+    let states = &std::mem::take(&mut report.translations);
     let mut languages: Vec<&str> = Vec::new();
     for t in states {
         if !languages.contains(&t.language.as_str()) {
