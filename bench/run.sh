@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Build-time benchmark: waymark vs Hugo on the same generated corpus.
 # Prints median wall time and peak memory of each tool, and their ratios.
-# Usage: bench/run.sh [runs=5] [sizes="1000 10000"]
+# Usage: bench/run.sh [runs=5] [sizes="1000 10000 50000"]
 # BENCH_LANGUAGES=es,pt-br (the default) adds a row per size for the same
 # corpus translated into those languages, against Hugo's multilingual
-# build of it; BENCH_LANGUAGES= leaves it out.
+# build of it, for sizes up to BENCH_LANGUAGES_UP_TO (default 10000);
+# BENCH_LANGUAGES= leaves them out.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 gen="$root/../shared/bench/gen_corpus.py"
 runs="${1:-5}"
-sizes="${2:-1000 10000}"
+sizes="${2:-1000 10000 50000}"
 languages="${BENCH_LANGUAGES-es,pt-br}"
 work="${BENCH_DIR:-/tmp/waymark-bench}"
 # Outputs go to tmpfs by default: this VM's disk (ext4 with discard) makes
@@ -66,7 +67,7 @@ for n in $sizes; do
   wm_time[$n]=$(cut -d' ' -f1 "$work/wm.txt" | median)
   row "$n articles (same text)" "$work/wm-same.txt" "$work/hugo.txt"
   row "  + $trees trees, search" "$work/wm.txt" "$work/hugo.txt"
-  if [ -n "$languages" ]; then
+  if [ -n "$languages" ] && [ "$n" -le "${BENCH_LANGUAGES_UP_TO:-10000}" ]; then
     ml="$work/corpus-$n-${languages//,/-}"
     if [ ! -d "$ml/ours" ]; then
       python3 "$gen" --pages "$n" --trees "$trees" --languages "$languages" --out "$ml" --format ours,hugo >/dev/null
