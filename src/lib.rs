@@ -311,12 +311,25 @@ fn load_and_check(loaded: Loaded, root: Option<&Path>) -> (Report, Option<Checke
     report.diagnostics.extend(check::validate::validate(&site));
     // A language's links are its translations' own; fallbacks repeat the
     // source's, already checked above.
+    // Each language's links too. A fallback page repeats its source's
+    // links, already reported above; what is new there is a link that
+    // only breaks in that language (a translation without the heading id
+    // the source has), said as such.
+    let reported: std::collections::HashSet<(PathBuf, base::diagnostic::Pos, String)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.file.clone(), d.pos, d.message.clone()))
+        .collect();
     for edition in &loaded.editions {
-        report.diagnostics.extend(
-            check::validate::validate(&edition.site)
-                .into_iter()
-                .filter(|d| load::translation::split(&d.file).is_some()),
-        );
+        for mut d in check::validate::validate(&edition.site) {
+            if load::translation::split(&d.file).is_none() {
+                if reported.contains(&(d.file.clone(), d.pos, d.message.clone())) {
+                    continue;
+                }
+                d.message = format!("{} (in the `{}` pages)", d.message, edition.site.lang.tag);
+            }
+            report.diagnostics.push(d);
+        }
     }
     report
         .diagnostics

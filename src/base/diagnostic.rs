@@ -14,7 +14,7 @@ pub enum Severity {
 }
 
 /// A place in a source file; line and column are 1-based, `len` is in chars.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct Pos {
     pub line: usize,
     pub column: usize,

@@ -242,3 +242,26 @@ fn a_site_overrides_interface_strings_and_missing_ones_fall_back_with_a_warning(
     assert_eq!(unknown.len(), 1, "{}", stdout(&out));
     assert_eq!(unknown[0]["file"], "site.yaml");
 }
+
+#[test]
+fn a_translation_without_a_linked_heading_id_is_reported_for_its_language() {
+    let site = TestSite::new("languages");
+    // Arabic shows the reset article as a fallback, whose link to
+    // `intro.md#red-light` now breaks in Arabic only.
+    let file = "content/articles/basics/intro.ar.md";
+    let text = site.read(file).replace(" {#red-light}", "");
+    site.write(file, &text);
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let errors: Vec<_> = json_lines(&out)
+        .into_iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "the fallback's link, once: {errors:#?}");
+    assert!(errors.iter().any(|d| {
+        d["file"] == "content/articles/basics/reset.md"
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.ends_with("(in the `ar` pages)"))
+    }));
+}
