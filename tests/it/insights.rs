@@ -17,7 +17,19 @@ struct Nginx {
 }
 
 impl Drop for Nginx {
+    /// SIGTERM, so the master stops its workers too (a SIGKILL would
+    /// leave them running, holding the port).
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -33,8 +45,11 @@ fn nginx(site_dir: &Path, work: &Path) -> Nginx {
         std::fs::create_dir_all(work.join(dir)).expect("mkdir");
     }
     let conf = format!(
-        "worker_processes 1;\ndaemon off;\npid {w}/nginx.pid;\nerror_log {w}/logs/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log {w}/logs/access.log combined;\n  client_body_temp_path {w}/tmp/body;\n  proxy_temp_path {w}/tmp/proxy;\n  fastcgi_temp_path {w}/tmp/fastcgi;\n  uwsgi_temp_path {w}/tmp/uwsgi;\n  scgi_temp_path {w}/tmp/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    add_header Content-Security-Policy \"default-src 'self'\" always;\n    location /help/ {{\n      alias {}/;\n      index index.html;\n      error_page 404 /help/404.html;\n    }}\n  }}\n}}\n",
-        site_dir.display()
+        "{user}worker_processes 1;\ndaemon off;\npid {w}/nginx.pid;\nerror_log {w}/logs/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log {w}/logs/access.log combined;\n  client_body_temp_path {w}/tmp/body;\n  proxy_temp_path {w}/tmp/proxy;\n  fastcgi_temp_path {w}/tmp/fastcgi;\n  uwsgi_temp_path {w}/tmp/uwsgi;\n  scgi_temp_path {w}/tmp/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    add_header Content-Security-Policy \"default-src 'self'\" always;\n    location /help/ {{\n      alias {}/;\n      index index.html;\n      error_page 404 /help/404.html;\n    }}\n  }}\n}}\n",
+        site_dir.display(),
+        // As root, nginx runs its workers as `nobody`, who cannot read the
+        // private temp folder the site is built in.
+        user = if is_root() { "user root;\n" } else { "" },
     );
     let conf_file = work.join("nginx.conf");
     std::fs::write(&conf_file, conf).expect("write nginx.conf");
@@ -57,6 +72,13 @@ fn nginx(site_dir: &Path, work: &Path) -> Nginx {
         port,
         log: work.join("logs/access.log"),
     }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 fn browser(url: &str, grep: &str) {
