@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation as _;
 
@@ -39,10 +38,22 @@ pub(crate) fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
+    // Character by character: NFD's reordering only moves combining marks,
+    // which are dropped, so decomposing each character alone gives the
+    // same text at a fraction of the cost (ASCII needs no lookup at all).
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.push(d);
+                }
+            });
+        }
+    }
+    out.to_lowercase()
 }
 
 /// Splits folded text into words; `ascii` says the original text was
@@ -459,6 +470,27 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_by_character_equals_nfd_without_marks() {
+        use unicode_normalization::UnicodeNormalization as _;
+        for text in [
+            "Coëxistência Ação São Paulo naïve",
+            "Ελληνικά ΟΔΟΣ",
+            "한국어 텍스트",
+            "ｆｕｌｌ ﬁle Ⅻ",
+            "e\u{301}\u{323}x q\u{323}\u{301}",
+            "ガイド データ ﾃﾞｰﾀ",
+            "İstanbul",
+        ] {
+            let reference: String = text
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .collect::<String>()
+                .to_lowercase();
+            assert_eq!(fold(text), reference, "{text}");
+        }
+    }
 
     #[test]
     fn chinese_and_japanese_runs_are_split_into_pairs() {
