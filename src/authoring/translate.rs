@@ -120,31 +120,17 @@ pub fn new_translation(root: &Path, source: &Path, code: &str) -> anyhow::Result
         bail!("`{}` already exists", target.display());
     }
     let body = if ext == "yaml" {
-        let kept = without_fields(
-            &text,
-            &[
-                "category", "tags", "updated", "order", "draft", "source", "tests",
-            ],
-        );
+        let kept = without_fields(&text, &translation::TREE_SETTINGS);
         format!("source: {hash}\n{kept}")
     } else {
         let split = split_front_matter(&text)
             .map_err(|_| anyhow::anyhow!("`{}` has no front matter", source.display()))?;
-        let fields = without_fields(
-            split.yaml,
-            &[
-                "category",
-                "tags",
-                "updated",
-                "review_by",
-                "order",
-                "draft",
-                "aliases",
-                "related",
-                "extra",
-                "source",
-            ],
-        );
+        // Only the texts to translate: every other field comes from the source.
+        let settings: Vec<&str> = crate::load::article::FIELDS
+            .into_iter()
+            .filter(|f| !["title", "description"].contains(f))
+            .collect();
+        let fields = without_fields(split.yaml, &settings);
         format!("---\nsource: {hash}\n{fields}---\n{}", split.body)
     };
     std::fs::write(root.join(&target), body)

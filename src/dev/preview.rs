@@ -334,20 +334,24 @@ fn touched_by(site: &Site, i: usize, old: &Article) -> Selection {
     selection
 }
 
-/// The folders and files whose changes trigger a rebuild.
+/// The folders and files of a site (under its root) whose changes
+/// trigger a rebuild.
+const WATCHED: [&str; 6] = [
+    "content",
+    "static",
+    "templates",
+    "themes",
+    "i18n",
+    "site.yaml",
+];
+
+/// The watched folders and files that exist.
 pub fn watched_paths(root: &Path) -> Vec<PathBuf> {
-    [
-        "content",
-        "static",
-        "templates",
-        "themes",
-        "i18n",
-        "site.yaml",
-    ]
-    .iter()
-    .map(|p| root.join(p))
-    .filter(|p| p.exists())
-    .collect()
+    WATCHED
+        .iter()
+        .map(|p| root.join(p))
+        .filter(|p| p.exists())
+        .collect()
 }
 
 /// What to do after a change was handled.
@@ -452,16 +456,7 @@ fn is_relevant(rel: &Path) -> bool {
         return false;
     };
     let top = first.as_os_str().to_string_lossy();
-    if ![
-        "content",
-        "static",
-        "templates",
-        "themes",
-        "i18n",
-        "site.yaml",
-    ]
-    .contains(&top.as_ref())
-    {
+    if !WATCHED.contains(&top.as_ref()) {
         return false;
     }
     let name = rel

@@ -36,7 +36,7 @@ struct FrontMatter {
 }
 
 /// The front-matter fields, for listing unknown ones all at once.
-const FIELDS: [&str; 12] = [
+pub(crate) const FIELDS: [&str; 12] = [
     "source",
     "title",
     "description",

@@ -104,11 +104,11 @@ pub fn sort_files(
 }
 
 /// Every language of the site, the default first.
-fn languages(config: &SiteConfig) -> Vec<LangInfo> {
+fn languages(config: &SiteConfig, default_name: &str) -> Vec<LangInfo> {
     let mut all = vec![LangInfo {
         tag: config.language.clone(),
         prefix: String::new(),
-        name: String::new(),
+        name: default_name.to_string(),
     }];
     all.extend(config.languages.iter().map(|l| LangInfo {
         tag: l.code.clone(),
@@ -138,9 +138,7 @@ pub fn load(
 ) -> Outcome {
     let mut out = Outcome::default();
     let config = default.config.clone();
-    let mut all = languages(&config);
-    all[0].name = default_name.to_string();
-    let all = Arc::new(all);
+    let all = Arc::new(languages(&config, default_name));
     let root_base_url = config.base_url.clone();
     let mut loaded = Vec::new();
     for lang in &config.languages {

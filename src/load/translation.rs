@@ -76,7 +76,7 @@ pub fn article_hash(title: &str, description: &str, body: &str) -> String {
 }
 
 /// Top-level fields of a tree that are not text to translate.
-const TREE_SETTINGS: [&str; 7] = [
+pub(crate) const TREE_SETTINGS: [&str; 7] = [
     "category", "tags", "updated", "order", "draft", "source", "tests",
 ];
 

@@ -69,6 +69,11 @@ fn live_reload_in_headless_chromium() {
 
 /// Runs a node script from `tests/browser/` and fails with its output.
 fn node(script: &str, args: &[&std::ffi::OsStr]) {
+    node_with(script, args, &[]);
+}
+
+/// [`node`] with environment variables (`TEST_GREP` picks tests).
+pub(crate) fn node_with(script: &str, args: &[&std::ffi::OsStr], env: &[(&str, &str)]) {
     let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     assert!(
         suite.join("node_modules/playwright-core").is_dir(),
@@ -77,6 +82,7 @@ fn node(script: &str, args: &[&std::ffi::OsStr]) {
     let result = Command::new("node")
         .arg(suite.join(script))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(&suite)
         .output()
         .expect("run node");

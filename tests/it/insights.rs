@@ -82,21 +82,8 @@ fn is_root() -> bool {
 }
 
 fn browser(url: &str, grep: &str) {
-    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let result = Command::new("node")
-        .arg(suite.join("insights.mjs"))
-        .arg(url)
-        .env("TEST_GREP", grep)
-        .current_dir(&suite)
-        .output()
-        .expect("run node");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
-    );
-    println!("{report}");
-    assert!(result.status.success(), "insights.mjs failed:\n{report}");
+    let url = std::ffi::OsStr::new(url);
+    crate::browser::node_with("insights.mjs", &[url], &[("TEST_GREP", grep)]);
 }
 
 fn insights(site: &TestSite, log: &Path) -> serde_json::Value {
