@@ -123,15 +123,17 @@ test("a page without a translation shows the source with a notice in the page's 
   });
 });
 
-test("a troubleshooter walks in place in each language", async () => {
-  const want = { "": ["Green", "The router works"], "es/": ["Verde", "El router funciona"], "ar/": ["أخضر", "الراوتر يعمل"] };
-  for (const [prefix, [label, outcome]] of Object.entries(want)) {
+test("a troubleshooter walks in place in each language, its trail in that language", async () => {
+  const want = { "": ["Green", "The router works", "change"], "es/": ["Verde", "El router funciona", "cambiar"], "ar/": ["أخضر", "الراوتر يعمل", "تغيير"] };
+  for (const [prefix, [label, outcome, change]] of Object.entries(want)) {
     await withPage(async (page) => {
       const w = watch(page);
       await open(page, prefix + "troubleshoot/router/");
       await page.locator(".step .answer", { hasText: label }).click();
       await page.waitForURL(new RegExp(`/help/${prefix}troubleshoot/router/works/`));
       assert.equal((await page.locator(".step-title").textContent()).trim(), outcome);
+      // The trail's words are the page's language's too.
+      assert.ok((await page.locator(".trail [data-step]").first().textContent()).startsWith(change));
       assert.deepEqual(w.issues, []);
     });
   }

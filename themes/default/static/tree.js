@@ -113,8 +113,8 @@ const decorate = ({ node: n, steps }) => {
   $("[data-action=restart]").hidden = state.from === tree.start && !state.path.length;
   $(".trail").hidden = $("[data-action=back]").hidden = !steps.length;
   $(".trail ol").replaceChildren(...steps.map((s, i) => el("li", 0, s.q + " → ", el("strong", 0, s.a), " — ",
-    el("button", { type: "button", class: "link-button", "data-step": i }, "change",
-      el("span", { class: "visually-hidden" }, " answer to: " + s.q)))));
+    el("button", { type: "button", class: "link-button", "data-step": i }, t("change", "change"),
+      el("span", { class: "visually-hidden" }, t("answer_to", " answer to: {question}", { question: s.q }))))));
 };
 
 // Show the step for trail s. how: "push" (user action), "pop" (history) or "init".
