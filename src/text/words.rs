@@ -195,6 +195,9 @@ impl Language {
             "ro" => Some(A::Romanian),
             "hu" => Some(A::Hungarian),
             "tr" => Some(A::Turkish),
+            "ar" => Some(A::Arabic),
+            "el" => Some(A::Greek),
+            "ta" => Some(A::Tamil),
             _ => None,
         };
         let stopwords: &'static [&'static str] = if primary == "en" {
@@ -530,6 +533,14 @@ mod tests {
                 .collect();
             assert_eq!(fast, slow, "{text}");
         }
+    }
+
+    #[test]
+    fn every_snowball_language_is_stemmed() {
+        // Snowball's Arabic strips the article and attached prepositions.
+        let ar = Language::new("ar");
+        assert_eq!(ar.stem(&fold("بالراوتر")), ar.stem(&fold("الراوتر")));
+        assert_ne!(Language::new("el").stem("δρομολογητές"), "δρομολογητές");
     }
 
     #[test]
