@@ -622,6 +622,33 @@ mod tests {
     const UA: &str = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120";
 
     #[test]
+    fn since_until_and_lang_leave_lines_out() {
+        let line = |day: u32, target: &str| {
+            format!(
+                "1.2.3.4 - - [{day:02}/Nov/2026:10:00:00 +0000] \"GET {target} HTTP/1.1\" 200 43 \"-\" \"{UA}\"\n"
+            )
+        };
+        let log = [
+            line(1, "/help/search/?q=early"),
+            line(15, "/help/search/?q=middle"),
+            line(15, "/help/es/search/?q=luz"),
+            line(28, "/help/search/?q=late"),
+        ]
+        .concat();
+        let options = Options {
+            since: Some("2026-11-10".into()),
+            until: Some("2026-11-20".into()),
+            lang: Some("en".into()),
+            min_votes: 5,
+        };
+        let mut t = Tally::default();
+        read_lines(log.as_bytes(), &map(), &options, &mut t).expect("reads");
+        let kept: Vec<&str> = t.searches.keys().map(|(_, q)| q.as_str()).collect();
+        assert_eq!(kept, ["middle"]);
+        assert_eq!(t.lines.filtered, 3);
+    }
+
+    #[test]
     fn events_views_bots_and_junk_are_told_apart() {
         let line = |target: &str, referer: &str, agent: &str| {
             format!(

@@ -85,6 +85,12 @@ pub struct PageVotes {
     pub reasons: std::collections::BTreeMap<String, u64>,
 }
 
+/// Whether most requests were for paths this site does not have: the
+/// log of another site, or of another base path.
+fn looks_like_another_site(lines: &Lines) -> bool {
+    lines.unknown > 20 && lines.unknown > 4 * (lines.events + lines.page_views)
+}
+
 /// The lower bound of the Wilson score interval at 95%.
 pub fn wilson(yes: u64, total: u64) -> f64 {
     if total == 0 {
@@ -205,9 +211,8 @@ pub(super) fn build(site: &Site, tally: &Tally, matchers: &[Matcher], options: &
         key(a).total_cmp(&key(b)).then_with(|| b.no.cmp(&a.no))
     });
     let lines = tally.lines.clone();
-    let known = lines.events + lines.page_views;
     Report {
-        other_site: lines.unknown > 20 && lines.unknown > 4 * known,
+        other_site: looks_like_another_site(&lines),
         lines,
         searches: Searches {
             total,
@@ -431,6 +436,21 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_of_mostly_unknown_paths_is_another_sites() {
+        let mut lines = Lines {
+            unknown: 100,
+            page_views: 10,
+            ..Lines::default()
+        };
+        assert!(looks_like_another_site(&lines));
+        lines.page_views = 60;
+        assert!(
+            !looks_like_another_site(&lines),
+            "a site with some junk requests"
+        );
+    }
 
     #[test]
     fn wilson_lower_bound() {

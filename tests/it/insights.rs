@@ -171,6 +171,34 @@ fn nginx_access_log_to_report_with_real_browser_journeys() {
         serde_json::json!({"unclear": 1})
     );
 
+    // Rotated logs are read as they are: the same log gzipped, the same report.
+    let gz = work.path().join("access.log.1.gz");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "gzip -c '{}' > '{}'",
+            server.log.display(),
+            gz.display()
+        ))
+        .status()
+        .expect("gzip");
+    assert!(status.success());
+    assert_eq!(insights(&site, &gz), r);
+
+    // The report as a page of its own.
+    let page_dir = work.path().join("report");
+    let out = site.run(&[
+        "insights",
+        "--output",
+        &page_dir.display().to_string(),
+        &server.log.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(page_dir.join("index.html")).expect("report page");
+    assert!(page.contains(r#"<meta name="robots" content="noindex">"#));
+    assert!(page.contains("<td>zzxqy</td>"), "{page}");
+    assert!(page_dir.join("style.css").is_file());
+
     // The counts drawn on the tree's diagram.
     site.write("report.json", &r.to_string());
     let graph = site.run(&["graph", "router", "--insights", "report.json"]);
