@@ -29,6 +29,10 @@ impl Fingerprint {
         self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64 ^ 0xff).wrapping_mul(K);
     }
 
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+
     pub fn finish_hex(&self) -> String {
         // Fold the high bits in: the multiply leaves the low ones weak.
         format!("{:08x}", (self.0 ^ (self.0 >> 32)) as u32)

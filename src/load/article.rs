@@ -72,9 +72,14 @@ pub struct Article {
     pub draft: bool,
     pub aliases: Vec<Located<String>>,
     pub related: Vec<Located<String>>,
-    /// Rendered body; its plain-text sections are analysed for search
-    /// and dropped.
+    /// What the body holds (headings, links, code) but not its HTML,
+    /// which the page renders again from the file: holding every
+    /// article's HTML from loading to rendering doubled a build's memory.
+    /// Its plain-text sections are analysed for search and dropped.
     pub body: Rendered,
+    /// The hash of the body's Markdown, to notice the file changing
+    /// between loading and rendering.
+    pub body_hash: u64,
     /// The front matter's `extra:` map, for custom templates (`null`
     /// when absent).
     pub extra: serde_json::Value,
@@ -270,7 +275,7 @@ pub fn load_as(
     };
     let text_hash = matches!(role, Role::Source { hash: true })
         .then(|| crate::load::translation::article_hash(&fm.title, &fm.description, split.body));
-    let mut body = markdown::render(split.body, Origin::file(file, split.body_line), settings);
+    let mut body = markdown::facts(split.body, Origin::file(file, split.body_line), settings);
     // Keep only what search needs of the text, not the text itself.
     let sections = std::mem::take(&mut body.sections);
     let search = if (fm.draft && !drafts) || matches!(role, Role::Fallback) {
@@ -324,6 +329,7 @@ pub fn load_as(
         draft: fm.draft,
         aliases,
         related,
+        body_hash: body_hash(split.body),
         body,
         extra,
         source_stamp,
@@ -331,6 +337,24 @@ pub fn load_as(
         fallback: matches!(role, Role::Fallback),
     };
     (Some((article, search)), diagnostics)
+}
+
+/// The hash an article keeps of its body's Markdown.
+pub fn body_hash(body: &str) -> u64 {
+    let mut hasher = crate::base::hash::Fingerprint::default();
+    hasher.write(body.as_bytes());
+    hasher.finish()
+}
+
+/// The HTML of an article's body, rendered from the text of its file
+/// (what loading read, checked by its hash); `None` when the text is
+/// no longer what was loaded.
+pub fn body_html(article: &Article, text: &str, settings: &Settings) -> Option<String> {
+    let split = split_front_matter(text).ok()?;
+    (body_hash(split.body) == article.body_hash).then(|| {
+        let origin = Origin::file(&article.file, split.body_line);
+        markdown::render(split.body, origin, settings).html
+    })
 }
 
 /// Every top-level field that is not one of [`FIELDS`], each with a
@@ -393,7 +417,11 @@ mod tests {
         assert_eq!(article.slug, "my-page");
         assert_eq!(article.category.value, "basics");
         assert_eq!(article.related[0].pos.line, 6);
-        assert!(article.body.html.contains("<h2 id=\"hi\">"));
+        let html = body_html(&article, text, &settings()).expect("same text");
+        assert!(html.contains("<h2 id=\"hi\">"));
+        assert!(article.body.html.is_empty(), "loading keeps no HTML");
+        let edited = text.replace("## Hi", "## Hello");
+        assert_eq!(body_html(&article, &edited, &settings()), None);
     }
 
     #[test]

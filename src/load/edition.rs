@@ -13,7 +13,7 @@ use crate::base::diagnostic::{Diagnostic, Pos};
 use crate::load::article::{self, Article, Role};
 use crate::load::config::{LanguageConfig, SiteConfig};
 use crate::load::site::{
-    Availability, BuildOptions, Known, Lang, LangInfo, ReadFile, SearchInput, Site, article_key,
+    Availability, BuildOptions, Files, Known, Lang, LangInfo, SearchInput, Site, article_key,
     read_and, tree_key,
 };
 use crate::load::translation::{self, Status, TranslationState};
@@ -132,7 +132,7 @@ pub struct Outcome {
 pub fn load(
     default: &mut Site,
     found: &Found,
-    read: &ReadFile,
+    read: &Files,
     options: &BuildOptions,
     default_name: &str,
 ) -> Outcome {
@@ -201,7 +201,7 @@ fn load_one(
     lang: &LanguageConfig,
     article_files: &HashMap<String, PathBuf>,
     tree_files: &HashMap<String, PathBuf>,
-    read: &ReadFile,
+    read: &Files,
     options: &BuildOptions,
     out: &mut Outcome,
 ) -> (Site, SearchInput) {
@@ -332,7 +332,7 @@ fn load_one(
                 }
             }
             if !diagnostics.is_empty()
-                && let Ok(bytes) = read(file)
+                && let Ok(bytes) = read.read(file)
             {
                 out.sources
                     .insert(file.clone(), String::from_utf8_lossy(&bytes).into_owned());
@@ -353,7 +353,7 @@ fn load_one(
     list.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
     tree_list.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     let (articles, terms): (Vec<Article>, Vec<_>) = list.into_iter().unzip();
-    let mut site = Site::new(config, articles, tree_list);
+    let mut site = Site::new(config, articles, tree_list, read.clone(), settings);
     site.known = Known {
         static_files: default.known.static_files.clone(),
         draft_articles: default.known.draft_articles.clone(),

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -41,6 +42,10 @@ pub struct Site {
     pub known: Known,
     /// Which of the site's languages this is, and where the others are.
     pub lang: Lang,
+    /// Where the articles are read again when their pages render.
+    pub files: Files,
+    /// How this edition's Markdown renders (its links' base paths).
+    pub markdown: Settings,
 }
 
 /// The language of one edition of the site (the default language's, or
@@ -140,7 +145,13 @@ impl SearchInput {
 }
 
 impl Site {
-    pub fn new(config: SiteConfig, articles: Vec<Article>, trees: Vec<Tree>) -> Site {
+    pub fn new(
+        config: SiteConfig,
+        articles: Vec<Article>,
+        trees: Vec<Tree>,
+        files: Files,
+        markdown: Settings,
+    ) -> Site {
         let article_index = articles
             .iter()
             .enumerate()
@@ -160,6 +171,8 @@ impl Site {
             tree_index,
             known: Known::default(),
             lang,
+            files,
+            markdown,
         }
     }
 
@@ -211,7 +224,7 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
     };
     Ok(load_from(
         sources,
-        &|file| std::fs::read(root.join(file)),
+        &Files::Disk(root.to_path_buf()),
         options,
     ))
 }
@@ -269,13 +282,7 @@ pub fn load_in_memory(
         trees: under(TREES_DIR, "yaml"),
         static_files,
     };
-    let read = |file: &Path| {
-        files
-            .get(file)
-            .cloned()
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-    };
-    load_from(sources, &read, options)
+    load_from(sources, &Files::Memory(Arc::new(files.clone())), options)
 }
 
 /// What loading starts from: the checked config and the files to read.
@@ -286,9 +293,29 @@ struct Sources {
     static_files: BTreeSet<String>,
 }
 
-pub(crate) type ReadFile<'a> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'a;
+/// Where a site's files are read from, by path relative to its root.
+/// Rendering reads each article again for its body rather than holding
+/// every article's HTML from loading on (a large site's biggest part).
+#[derive(Debug, Clone)]
+pub enum Files {
+    Disk(PathBuf),
+    /// Files held in memory (property tests, the fuzzer).
+    Memory(Arc<std::collections::BTreeMap<PathBuf, Vec<u8>>>),
+}
 
-fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loaded {
+impl Files {
+    pub fn read(&self, file: &Path) -> std::io::Result<Vec<u8>> {
+        match self {
+            Files::Disk(root) => std::fs::read(root.join(file)),
+            Files::Memory(files) => files
+                .get(file)
+                .cloned()
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+        }
+    }
+}
+
+fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
     let mut loaded = Loaded::default();
     let (config, config_text, diagnostics) = sources.config;
     loaded.diagnostics.extend(diagnostics);
@@ -388,7 +415,7 @@ fn load_from(sources: Sources, read: &ReadFile, options: &BuildOptions) -> Loade
     articles.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
     trees.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     let (articles, terms) = articles.into_iter().unzip();
-    let mut site = Site::new(config, articles, trees);
+    let mut site = Site::new(config, articles, trees, read.clone(), settings);
     site.known = known;
     if multilingual {
         let name = crate::load::config::language_name(&site.config.language);
@@ -439,11 +466,11 @@ fn category_rank(config: &SiteConfig, id: &str) -> usize {
 /// Reads a file as UTF-8 and hands it to `parse`; read problems become
 /// diagnostics naming the file.
 pub(crate) fn read_and<T>(
-    read: &ReadFile,
+    read: &Files,
     file: &Path,
     parse: impl FnOnce(&str) -> (Option<T>, Vec<Diagnostic>),
 ) -> (Option<String>, (Option<T>, Vec<Diagnostic>)) {
-    let bytes = match read(file) {
+    let bytes = match read.read(file) {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(

@@ -799,11 +799,12 @@ impl<'a> Renderer<'a> {
             main_entity_of_page: &meta.canonical,
             url: &meta.canonical,
         })?);
+        let html = self.article_body(a)?;
         let page = ArticlePage {
             article: ArticleView {
                 title: &a.title,
                 description: &a.description,
-                html: &a.body.html,
+                html: &html,
                 toc: &a.body.toc,
                 updated: a.updated.as_deref(),
                 tags: &a.tags,
@@ -836,6 +837,23 @@ impl<'a> Renderer<'a> {
             }
         }
         Ok(files)
+    }
+
+    /// An article's body as HTML, rendered again from its file: loading
+    /// keeps only what checks and search need of it.
+    fn article_body(&self, a: &Article) -> anyhow::Result<String> {
+        let site = self.site;
+        let bytes = site
+            .files
+            .read(&a.file)
+            .with_context(|| format!("cannot read `{}` again", a.file.display()))?;
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        crate::load::article::body_html(a, &text, &site.markdown).with_context(|| {
+            format!(
+                "`{}` changed while the site was building; build again",
+                a.file.display()
+            )
+        })
     }
 
     /// A `related:` entry (article slug or `tree:slug`) as a link.

@@ -108,7 +108,19 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// Renders `source` to HTML, with everything [`facts`] finds.
 pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
+    run(source, origin, settings, true)
+}
+
+/// What checks and search need of `source` (headings, links, sections,
+/// problems), without making its HTML: loading keeps only these, and the
+/// page renders the HTML when it is written.
+pub fn facts(source: &str, origin: Origin, settings: &Settings) -> Rendered {
+    run(source, origin, settings, false)
+}
+
+fn run(source: &str, origin: Origin, settings: &Settings, want_html: bool) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, options())
         .into_offset_iter()
@@ -234,7 +246,7 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 events[i].0 = Event::Html("</div>\n".into());
             }
-            Event::Start(Tag::Table(_)) => {
+            Event::Start(Tag::Table(_)) if want_html => {
                 // A scrollable box needs a name for keyboard and screen
                 // reader users: the table's column headings.
                 let mut cells: Vec<String> = vec![String::new()];
@@ -257,7 +269,7 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 events.insert(i, (Event::Html(open.into()), range));
                 i += 1;
             }
-            Event::End(TagEnd::Table) => {
+            Event::End(TagEnd::Table) if want_html => {
                 events.insert(i + 1, (Event::Html("</div>\n".into()), range));
                 i += 1;
             }
@@ -287,7 +299,11 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
                 section.text.push_str(&code);
                 section.text.push(' ');
                 out.has_code = true;
-                let html = code_block(&code, &language);
+                let html = if want_html {
+                    code_block(&code, &language)
+                } else {
+                    String::new()
+                };
                 events.splice(i..end, [(Event::Html(html.into()), range)]);
             }
             Event::Html(html) | Event::InlineHtml(html) if !settings.raw_html => {
@@ -298,6 +314,11 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
         }
         i += 1;
     }
+    if !want_html {
+        // The footnotes' ids are still what `#fn-…` links may name.
+        footnotes.finish(&mut String::new(), &mut used_ids, &mut out.heading_ids);
+        return out;
+    }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     let has_table = events
         .iter()
@@ -307,8 +328,6 @@ pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
         html = align_with_classes(&html);
     }
     footnotes.finish(&mut html, &mut used_ids, &mut out.heading_ids);
-    // Kept until pages render: do not hold the spare capacity too.
-    html.shrink_to_fit();
     out.html = html;
     out
 }
