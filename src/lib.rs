@@ -58,6 +58,7 @@ pub fn translations(root: &Path, options: &BuildOptions) -> anyhow::Result<Repor
 
 /// Builds the site at `root` into `output`, replacing it only on success.
 pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
+    timing("start");
     let p = match prepare(root, options)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
@@ -65,6 +66,7 @@ pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Resu
     let staging = output::Staging::begin(root, output)?;
     let mut p = p;
     let rendered = render_all_languages(&mut p, &|file| staging.write(&file));
+    timing("pages and search index written");
     let Prepared {
         report,
         site,
@@ -127,7 +129,10 @@ fn render_languages(
 /// Loads and checks the site at `root` and loads its theme; `Err` holds
 /// the report that says why it cannot be rendered.
 fn prepare(root: &Path, options: &BuildOptions) -> anyhow::Result<Result<Prepared, Report>> {
-    let (report, site) = load_and_check(load::site::load(root, options)?, Some(root));
+    let loaded = load::site::load(root, options)?;
+    timing("loaded");
+    let (report, site) = load_and_check(loaded, Some(root));
+    timing("checked");
     let Some(Checked {
         site,
         search,
@@ -286,7 +291,9 @@ pub(crate) fn render_site(
             .lock()
             .map_err(|_| anyhow::anyhow!("a render thread panicked"))?
             .take();
-        input.map_or(Ok(0), |input| search::index(site, input, sink))
+        let files = input.map_or(Ok(0), |input| search::index(site, input, sink));
+        timing("search index written");
+        files
     })
 }
 
@@ -395,4 +402,32 @@ fn add_cited_sources(root: &Path, report: &mut Report) {
 fn finish(mut report: Report) -> Report {
     diagnostic::sort(&mut report.diagnostics);
     report
+}
+
+/// With `WAYMARK_TIMINGS` set, prints to stderr how long the build has
+/// run and its memory (resident, and peak so far) as it reaches `stage`:
+/// what `bench/` and profiling sessions read, at no cost otherwise.
+pub(crate) fn timing(stage: &str) {
+    use std::sync::OnceLock;
+    static START: OnceLock<Option<std::time::Instant>> = OnceLock::new();
+    let Some(start) = START
+        .get_or_init(|| std::env::var_os("WAYMARK_TIMINGS").map(|_| std::time::Instant::now()))
+    else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    eprintln!(
+        "{:>7.3} s  {:>5} MB now  {:>5} MB peak  {stage}",
+        start.elapsed().as_secs_f64(),
+        kb("VmRSS:") / 1024,
+        kb("VmHWM:") / 1024,
+    );
 }

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+mod postings;
+use postings::Postings;
+
 use crate::base::escape::escape_json_for_html;
 use crate::base::hash::{Fingerprint, fingerprint};
 use crate::load::site::{SearchInput, Site};
@@ -21,12 +24,6 @@ use crate::text::words::{
     Analyser, DocTerms, FastMap, Language, Vocabulary, excerpt_source, words,
 };
 
-const FIELD_WEIGHTS: [f32; 4] = [4.0, 2.5, 1.5, 1.0];
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
-/// Very common terms keep only their best postings: they barely change
-/// rankings, and a query for them must stay small to download.
-const MAX_POSTINGS: usize = 5_000;
 const CHUNK_SIZE: usize = 40;
 /// A term with this many docs or more gets a top list; a term of one doc
 /// needs one docs chunk anyway.
@@ -176,14 +173,14 @@ fn collect_docs<'a>(
 
 /// Writes postings as the flat `[delta, impact, delta, impact, …]` list.
 fn flat_pairs<S: serde::Serializer>(
-    terms: &BTreeMap<&str, &[(u32, u32)]>,
+    terms: &BTreeMap<&str, &Postings>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap as _;
-    struct Flat<'a>(&'a [(u32, u32)]);
+    struct Flat<'a>(&'a Postings);
     impl Serialize for Flat<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.0.iter().flat_map(|(d, i)| [*d, *i]))
+            s.collect_seq(self.0.deltas().flat_map(|(d, i)| [d, u32::from(i)]))
         }
     }
     let mut map = s.serialize_map(Some(terms.len()))?;
@@ -198,12 +195,12 @@ fn flat_pairs<S: serde::Serializer>(
 struct Shard<'a> {
     words: BTreeMap<&'a str, &'a str>,
     #[serde(serialize_with = "flat_pairs")]
-    terms: BTreeMap<&'a str, &'a [(u32, u32)]>,
+    terms: BTreeMap<&'a str, &'a Postings>,
     typos: BTreeMap<&'a str, Vec<&'a str>>,
 }
 
 impl<'a> Shard<'a> {
-    fn add(&mut self, key: &'a str, item: &Item<'a>, postings: &'a [Vec<(u32, u32)>]) {
+    fn add(&mut self, key: &'a str, item: &Item<'a>, postings: &'a [Postings]) {
         match item {
             Item::Stem(stem) => {
                 self.words.insert(key, stem);
@@ -234,36 +231,12 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     let chunk_hash = write_chunks(&docs, sink, &mut count)?;
     let doc_count = docs.len();
     let stems = Stems::of(&docs, &vocabulary, &Language::new(&site.config.language));
-    let mut postings: Vec<Vec<(u32, [u8; 4])>> = vec![Vec::new(); stems.stems.len()];
-    let mut lengths = Vec::with_capacity(doc_count);
-    let mut merged: Vec<(u32, [u8; 4])> = Vec::new();
-    for (doc, d) in docs.iter_mut().enumerate() {
-        // The terms go into postings; the metadata stays for top lists.
-        let terms = std::mem::take(&mut d.terms);
-        // Surface words of one stem ("connect", "connected") add up.
-        merged.clear();
-        merged.extend(
-            terms
-                .terms
-                .iter()
-                .map(|(w, tf)| (stems.of_word[*w as usize], *tf)),
-        );
-        merged.sort_unstable_by_key(|(stem, _)| *stem);
-        merged.dedup_by(|next, kept| {
-            if next.0 != kept.0 {
-                return false;
-            }
-            for f in 0..4 {
-                kept.1[f] = kept.1[f].saturating_add(next.1[f]);
-            }
-            true
-        });
-        for (stem, tf) in &merged {
-            postings[*stem as usize].push((doc as u32, *tf));
-        }
-        lengths.push(terms.lengths);
-    }
-    let postings = score(postings, &lengths);
+    // The terms go into postings; the metadata stays for top lists.
+    let terms: Vec<DocTerms> = docs
+        .par_iter_mut()
+        .map(|d| stems.merge(&std::mem::take(&mut d.terms)))
+        .collect();
+    let postings = postings::build(terms, stems.stems.len());
     let top_hash = write_top_lists(&docs, &stems.stems, &postings, sink, &mut count)?;
     let groups = group_runs(&docs, site);
     let pages = write_page_starts(&docs, sink)?;
@@ -371,8 +344,8 @@ impl Stems {
     fn of(docs: &[Doc], vocabulary: &Vocabulary, language: &Language) -> Stems {
         let mut used = vec![false; vocabulary.len()];
         for d in docs {
-            for (word, _) in &d.terms.terms {
-                used[*word as usize] = true;
+            for (word, _) in d.terms.iter() {
+                used[word as usize] = true;
             }
         }
         // Stemming is the costly part: once per word, in parallel.
@@ -394,6 +367,26 @@ impl Stems {
             })
             .collect();
         Stems { of_word, stems }
+    }
+
+    /// A doc's terms by stem rather than by surface word: the words of
+    /// one stem ("connect", "connected") add up.
+    fn merge(&self, terms: &DocTerms) -> DocTerms {
+        let mut merged: Vec<(u32, [u8; 4])> = terms
+            .iter()
+            .map(|(word, tf)| (self.of_word[word as usize], tf))
+            .collect();
+        merged.sort_unstable_by_key(|(stem, _)| *stem);
+        merged.dedup_by(|next, kept| {
+            if next.0 != kept.0 {
+                return false;
+            }
+            for f in 0..4 {
+                kept.1[f] = kept.1[f].saturating_add(next.1[f]);
+            }
+            true
+        });
+        DocTerms::new(&merged, terms.lengths)
     }
 
     /// Every word some doc uses, with its stem id.
@@ -525,7 +518,7 @@ struct TopDoc<'a> {
 fn write_top_lists(
     docs: &[Doc],
     stems: &[String],
-    postings: &[Vec<(u32, u32)>],
+    postings: &[Postings],
     sink: &Sink,
     count: &mut usize,
 ) -> anyhow::Result<String> {
@@ -534,14 +527,8 @@ fn write_top_lists(
         .enumerate()
         .filter(|(_, list)| list.len() >= TOP_MIN_DOCS)
         .map(|(stem, list)| {
-            let mut doc = 0;
-            let mut scored: Vec<(u32, u32)> = list
-                .iter()
-                .map(|(delta, impact)| {
-                    doc += delta;
-                    (*impact, doc)
-                })
-                .collect();
+            let mut scored: Vec<(u8, u32)> =
+                list.docs().map(|(doc, impact)| (impact, doc)).collect();
             // Best first; equal impacts by doc id, so output is stable.
             scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             (
@@ -599,7 +586,7 @@ enum Item<'a> {
 
 impl Item<'_> {
     /// Roughly the bytes this item adds to its shard's JSON.
-    fn size(&self, key: &str, postings: &[Vec<(u32, u32)>]) -> usize {
+    fn size(&self, key: &str, postings: &[Postings]) -> usize {
         // Generous on keys: a key may appear in all three maps.
         key.len() * 3
             + match self {
@@ -608,71 +595,6 @@ impl Item<'_> {
                 Item::Typo(surface) => surface.len() + 3,
             }
     }
-}
-
-/// BM25F impacts per stem id: (doc-id delta, impact) pairs. Raw scores
-/// are kept in place of the term frequencies (same size, no new buffer)
-/// until the maximum that scales them to 1-255 is known.
-fn score(postings: Vec<Vec<(u32, [u8; 4])>>, lengths: &[[u32; 4]]) -> Vec<Vec<(u32, u32)>> {
-    let n = lengths.len().max(1) as f32;
-    let mut average = [0f32; 4];
-    for l in lengths {
-        for f in 0..4 {
-            average[f] += l[f] as f32;
-        }
-    }
-    for value in &mut average {
-        *value = (*value / n).max(1.0);
-    }
-    let bm25 = |idf: f32, doc: u32, tf: &[u8; 4]| {
-        let l = lengths[doc as usize];
-        let weighted: f32 = (0..4)
-            .map(|f| {
-                FIELD_WEIGHTS[f] * f32::from(tf[f])
-                    / (1.0 - B + B * l[f] as f32 / average[f]).max(0.1)
-            })
-            .sum();
-        idf * weighted * (K1 + 1.0) / (weighted + K1)
-    };
-    let (raw, maxima): (Vec<Vec<(u32, u32)>>, Vec<f32>) = postings
-        .into_par_iter()
-        .map(|list| {
-            let df = list.len() as f32;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let mut best = f32::MIN_POSITIVE;
-            let raw = list
-                .into_iter()
-                .map(|(d, tf)| {
-                    let score = bm25(idf, d, &tf);
-                    best = best.max(score);
-                    (d, score.to_bits())
-                })
-                .collect();
-            (raw, best)
-        })
-        .unzip();
-    let max = maxima.into_iter().fold(f32::MIN_POSITIVE, f32::max);
-    raw.into_par_iter()
-        .map(|mut scored| {
-            for pair in &mut scored {
-                let impact = f32::from_bits(pair.1) / max * 255.0;
-                pair.1 = (impact.round() as u32).clamp(1, 255);
-            }
-            if scored.len() > MAX_POSTINGS {
-                scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                scored.truncate(MAX_POSTINGS);
-                scored.sort_by_key(|(d, _)| *d);
-                scored.shrink_to_fit();
-            }
-            let mut last = 0;
-            for pair in &mut scored {
-                let doc = pair.0;
-                pair.0 = doc - last;
-                last = doc;
-            }
-            scored
-        })
-        .collect()
 }
 
 /// Every way to delete one character from `word`.
@@ -779,33 +701,51 @@ mod tests {
     }
 
     #[test]
-    fn postings_are_delta_encoded_with_title_weighted_higher() {
+    fn surface_words_of_a_stem_add_up_in_its_postings() {
         let analyser = Analyser::new("en");
         let docs = [
             analyser.analyse(["Other", "", "", "nothing here"]),
             analyser.analyse(["Sync problems", "", "", "text"]),
-            analyser.analyse(["Other", "", "", "syncing problems in the body"]),
+            analyser.analyse(["Other", "", "", "syncing problems, sync in the body"]),
         ];
         let vocabulary = analyser.into_vocabulary();
         let en = Language::new("en");
-        let mut postings = vec![Vec::new()];
-        for (doc, d) in docs.iter().enumerate() {
-            for (word, tf) in &d.terms {
-                if en.stem(vocabulary.word(*word)) == "sync" {
-                    postings[0].push((doc as u32, *tf));
-                }
-            }
-        }
-        let lengths: Vec<[u32; 4]> = docs.iter().map(|d| d.lengths).collect();
-        let sync = &score(postings, &lengths)[0];
-        assert_eq!(sync.len(), 2);
+        let docs: Vec<Doc> = docs
+            .into_iter()
+            .map(|terms| Doc {
+                group: Group {
+                    category: "",
+                    tree: false,
+                },
+                title: "",
+                url: String::new(),
+                crumb: String::new(),
+                section: None,
+                excerpt: "".into(),
+                terms,
+            })
+            .collect();
+        let stems = Stems::of(&docs, &vocabulary, &en);
+        let sync = stems
+            .stems
+            .iter()
+            .position(|s| s == "sync")
+            .expect("a stem") as u32;
+        let merged: Vec<DocTerms> = docs.iter().map(|d| stems.merge(&d.terms)).collect();
+        let of_sync = |d: &DocTerms| d.iter().find(|(s, _)| *s == sync).map(|t| t.1);
+        assert_eq!(of_sync(&merged[2]), Some([0, 0, 0, 2]), "syncing + sync");
+        let postings = postings::build(merged, stems.stems.len());
+        let sync: Vec<(u32, u8)> = postings[sync as usize].deltas().collect();
         assert_eq!((sync[0].0, sync[1].0), (1, 1), "doc ids 1 and 2 as deltas");
         assert!(sync[0].1 > sync[1].1, "a title match outranks a body match");
     }
 
     #[test]
     fn big_groups_split_into_longer_prefixes() {
-        let postings = vec![vec![(1, 200), (1, 100)], vec![(1, 1)]];
+        let mut postings = vec![Postings::default(); 2];
+        postings[0].push(1, 200);
+        postings[0].push(2, 100);
+        postings[1].push(1, 1);
         let mut keys: Vec<String> = (0..8000)
             .map(|i| format!("co{}{i}", if i % 2 == 0 { "n" } else { "x" }))
             .collect();

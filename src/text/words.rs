@@ -227,11 +227,80 @@ impl Language {
 }
 
 /// Term counts of one search doc: (surface word id, frequency per field)
-/// and field lengths. Fields: title, heading, description and tags, body.
+/// by id, and field lengths. Fields: title, heading, description and
+/// tags, body.
+///
+/// Every section of the site holds these from loading to indexing, so
+/// they are packed: per term, its id's distance from the previous one
+/// (LEB128), then a byte of which fields count it and those counts. A
+/// word met once in the body (most terms) takes that byte alone, its
+/// count in the high bits: about 2.5 bytes a term rather than 8.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct DocTerms {
-    pub terms: Vec<(u32, [u8; 4])>,
+    packed: Box<[u8]>,
     pub lengths: [u32; 4],
+}
+
+/// The field a doc's text is in, last of the four.
+const BODY: u8 = 0b1000;
+
+impl DocTerms {
+    /// Packs `terms`, which must be sorted by id, each id once.
+    pub fn new(terms: &[(u32, [u8; 4])], lengths: [u32; 4]) -> DocTerms {
+        let mut packed = Vec::with_capacity(terms.len() * 3);
+        let mut last = 0;
+        for &(id, tf) in terms {
+            let mut delta = id - last;
+            last = id;
+            while delta >= 0x80 {
+                packed.push(delta as u8 | 0x80);
+                delta >>= 7;
+            }
+            packed.push(delta as u8);
+            let fields = (0..4).filter(|f| tf[*f] > 0).fold(0, |m, f| m | 1 << f);
+            if fields == BODY && tf[3] < 16 {
+                packed.push(BODY | tf[3] << 4);
+            } else {
+                packed.push(fields);
+                packed.extend(tf.iter().filter(|n| **n > 0));
+            }
+        }
+        DocTerms {
+            packed: packed.into_boxed_slice(),
+            lengths,
+        }
+    }
+
+    /// The terms, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, [u8; 4])> + '_ {
+        let mut bytes = self.packed.iter().copied();
+        let mut id = 0u32;
+        std::iter::from_fn(move || {
+            let mut delta = 0u32;
+            let mut shift = 0;
+            loop {
+                let b = bytes.next()?;
+                delta |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            id += delta;
+            let head = bytes.next()?;
+            let mut tf = [0u8; 4];
+            if head >> 4 > 0 {
+                tf[3] = head >> 4;
+            } else {
+                for (f, n) in tf.iter_mut().enumerate() {
+                    if head & 1 << f != 0 {
+                        *n = bytes.next()?;
+                    }
+                }
+            }
+            Some((id, tf))
+        })
+    }
 }
 
 /// A section of an article as search needs it: no full text, only its
@@ -374,7 +443,7 @@ impl Analyser {
             }
         }
         terms.sort_unstable_by_key(|(id, _)| *id);
-        DocTerms { terms, lengths }
+        DocTerms::new(&terms, lengths)
     }
 
     /// The search sections of an article, from its rendered sections.
@@ -597,9 +666,8 @@ mod tests {
         let doc = analyser.analyse(["How to connect", "", "", "the phone and the app"]);
         let vocabulary = analyser.into_vocabulary();
         let mut terms: Vec<(&str, [u8; 4])> = doc
-            .terms
             .iter()
-            .map(|(id, tf)| (vocabulary.word(*id), *tf))
+            .map(|(id, tf)| (vocabulary.word(id), tf))
             .collect();
         terms.sort();
         assert_eq!(
@@ -621,11 +689,22 @@ mod tests {
         let a = analyser.analyse(["Sync problems", "", "", "syncing"]);
         let b = analyser.analyse(["", "", "", "sync"]);
         let vocabulary = analyser.into_vocabulary();
-        let mut words: Vec<&str> = a.terms.iter().map(|(id, _)| vocabulary.word(*id)).collect();
+        let mut words: Vec<&str> = a.iter().map(|(id, _)| vocabulary.word(id)).collect();
         words.sort();
         assert_eq!(words, ["problems", "sync", "syncing"]);
         assert_eq!(a.lengths, [2, 0, 0, 1]);
-        assert_eq!(vocabulary.word(b.terms[0].0), "sync");
+        assert_eq!(vocabulary.word(b.iter().next().expect("a term").0), "sync");
         assert_eq!(vocabulary.len(), 3);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn packed_terms_read_back_as_written(
+            raw in proptest::collection::btree_map(0u32..5_000_000, proptest::array::uniform4(0u8..=255), 0..60)
+        ) {
+            let terms: Vec<(u32, [u8; 4])> = raw.into_iter().filter(|(_, tf)| tf.iter().any(|n| *n > 0)).collect();
+            let packed = DocTerms::new(&terms, [1, 2, 3, 4]);
+            proptest::prop_assert_eq!(packed.iter().collect::<Vec<_>>(), terms);
+        }
     }
 }
