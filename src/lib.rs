@@ -65,6 +65,10 @@ pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Resu
     };
     let staging = output::Staging::begin(root, output)?;
     let mut p = p;
+    p.site.forget_check_facts();
+    for (edition, _) in &mut p.editions {
+        edition.site.forget_check_facts();
+    }
     let rendered = render_all_languages(&mut p, &|file| staging.write(&file));
     timing("pages and search index written");
     let Prepared {

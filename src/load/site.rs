@@ -176,6 +176,20 @@ impl Site {
         }
     }
 
+    /// Drops what only the checks read of each article (its links,
+    /// heading ids and the problems found in it): `build` renders without
+    /// them, and on a large site they are tens of megabytes. The preview
+    /// keeps them to check edits.
+    pub fn forget_check_facts(&mut self) {
+        for a in &mut self.articles {
+            let body = &mut a.body;
+            body.links = Vec::new();
+            body.heading_ids = Vec::new();
+            body.images_without_alt = Vec::new();
+            body.skipped_headings = Vec::new();
+        }
+    }
+
     /// The article with this slug, in constant time.
     pub fn article(&self, slug: &str) -> Option<&Article> {
         self.article_index.get(slug).map(|&i| &self.articles[i])

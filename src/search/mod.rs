@@ -39,34 +39,120 @@ const SUGGESTED_TREES: usize = 12;
 /// Words this long or longer get typo variants.
 const TYPO_MIN_CHARS: usize = 5;
 
-/// One search result target.
-struct Doc<'a> {
-    /// What the doc is part of, for the results page's filters.
-    group: Group<'a>,
-    title: &'a str,
-    url: String,
-    crumb: String,
-    section: Option<std::borrow::Cow<'a, str>>,
-    excerpt: std::borrow::Cow<'a, str>,
+/// One search result target. Kept small (a large site has hundreds of
+/// thousands): what a result shows of it is looked up in the site when
+/// its files are written, by [`Shown`].
+struct Doc {
+    place: Place,
+    /// The start of the doc's text.
+    excerpt: Box<str>,
     terms: DocTerms,
 }
 
-impl<'a> Doc<'a> {
+/// Where a doc is in the site, by index.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// Section `section` of an article: 0 is its top, and section `n`
+    /// is under entry `n - 1` of its table of contents.
+    Article { article: u32, section: u32 },
+    /// A step of a troubleshooter (its start: the tree's own page).
+    Step { tree: u32, node: u32 },
+}
+
+impl Doc {
+    /// Whether the doc starts a page (rather than being an article's
+    /// section under a heading).
+    fn starts_page(&self) -> bool {
+        !matches!(self.place, Place::Article { section, .. } if section > 0)
+    }
+}
+
+/// What results show of docs, read from the site.
+struct Shown<'a> {
+    site: &'a Site,
+    base_path: String,
+    /// "Troubleshooter › <title>" of each tree, by index.
+    tree_crumbs: Vec<String>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(site: &'a Site, tree_label: &str) -> Shown<'a> {
+        Shown {
+            site,
+            base_path: site.config.base_path(),
+            tree_crumbs: site
+                .trees
+                .iter()
+                .map(|t| format!("{tree_label} › {}", t.title))
+                .collect(),
+        }
+    }
+
+    /// What the results page filters a doc by.
+    fn group(&self, d: &Doc) -> Group<'a> {
+        match d.place {
+            Place::Article { article, .. } => Group {
+                category: &self.site.articles[article as usize].category.value,
+                tree: false,
+            },
+            Place::Step { tree, .. } => Group {
+                category: &self.site.trees[tree as usize].category.value,
+                tree: true,
+            },
+        }
+    }
+
     /// What a result shows of the doc.
-    fn meta(&self) -> DocMeta<'_> {
-        DocMeta {
-            title: self.title,
-            url: &self.url,
-            crumb: &self.crumb,
-            section: self.section.as_deref(),
-            text: &self.excerpt,
+    fn meta<'d>(&'d self, d: &'d Doc) -> DocMeta<'d> {
+        let site = self.site;
+        match d.place {
+            Place::Article { article, section } => {
+                let a = &site.articles[article as usize];
+                let heading = (section as usize)
+                    .checked_sub(1)
+                    .and_then(|n| a.body.toc.get(n));
+                DocMeta {
+                    title: &a.title,
+                    url: link::with_anchor(
+                        link::article_url(&self.base_path, &a.slug),
+                        heading.map(|h| h.id.as_str()),
+                    ),
+                    crumb: site
+                        .config
+                        .category(&a.category.value)
+                        .map_or("", |c| c.title.as_str()),
+                    section: heading.map(|h| h.title.as_str()),
+                    text: &d.excerpt,
+                }
+            }
+            Place::Step { tree, node } => {
+                let t = &site.trees[tree as usize];
+                let node = &t.nodes[node as usize];
+                let (title, url) = if node.id == t.start {
+                    (t.title.as_str(), link::tree_url(&self.base_path, &t.slug))
+                } else {
+                    let title = match &node.kind {
+                        NodeKind::Question { question, .. } => question.as_str(),
+                        NodeKind::Outcome { title, .. } => title.as_str(),
+                    };
+                    (title, link::node_url(&self.base_path, &t.slug, &node.id))
+                };
+                DocMeta {
+                    title,
+                    url,
+                    crumb: &self.tree_crumbs[tree as usize],
+                    section: None,
+                    text: &d.excerpt,
+                }
+            }
         }
     }
 
     /// Feeds the shown fields to a hash that names the files holding them.
-    fn hash_meta(&self, hasher: &mut Fingerprint) {
-        let section = self.section.as_deref().unwrap_or("\0");
-        for field in [self.title, &self.url, &self.crumb, section, &self.excerpt] {
+    fn hash_meta(&self, d: &Doc, hasher: &mut Fingerprint) {
+        let meta = self.meta(d);
+        let section = meta.section.unwrap_or("\0");
+        for field in [meta.title, &meta.url, meta.crumb, section, meta.text] {
             hasher.write(field.as_bytes());
         }
     }
@@ -75,7 +161,7 @@ impl<'a> Doc<'a> {
 #[derive(Serialize)]
 struct DocMeta<'a> {
     title: &'a str,
-    url: &'a str,
+    url: String,
     crumb: &'a str,
     section: Option<&'a str>,
     text: &'a str,
@@ -83,50 +169,32 @@ struct DocMeta<'a> {
 
 /// The docs of the site, in id order: article tops and sections, then
 /// troubleshooter steps (analysed here: trees are small).
-fn collect_docs<'a>(
-    site: &'a Site,
+fn collect_docs(
+    site: &Site,
     articles: Vec<Vec<crate::text::words::SectionTerms>>,
     analyser: &Analyser,
-    tree_label: &str,
-) -> Vec<Doc<'a>> {
-    use std::borrow::Cow;
-    let base_path = site.config.base_path();
-    let mut docs = Vec::new();
-    for (article, sections) in site.articles.iter().zip(articles) {
-        let url = link::article_url(&base_path, &article.slug);
-        let crumb = site
-            .config
-            .category(&article.category.value)
-            .map(|c| c.title.clone())
-            .unwrap_or_default();
-        for section in sections {
+) -> Vec<Doc> {
+    // Sized once: growing a list this long would briefly hold it twice.
+    let steps = site.trees.iter().filter(|t| !t.fallback);
+    let count =
+        articles.iter().map(Vec::len).sum::<usize>() + steps.map(|t| t.nodes.len()).sum::<usize>();
+    let mut docs = Vec::with_capacity(count);
+    for (article, sections) in articles.into_iter().enumerate() {
+        for (section, terms) in sections.into_iter().enumerate() {
             docs.push(Doc {
-                group: Group {
-                    category: &article.category.value,
-                    tree: false,
+                place: Place::Article {
+                    article: article as u32,
+                    section: section as u32,
                 },
-                title: &article.title,
-                url: link::with_anchor(
-                    url.clone(),
-                    section.heading.as_ref().map(|(id, _)| id.as_str()),
-                ),
-                crumb: crumb.clone(),
-                section: section.heading.map(|(_, h)| Cow::Owned(h)),
-                excerpt: Cow::Owned(section.excerpt),
-                terms: section.terms,
+                excerpt: terms.excerpt,
+                terms: terms.terms,
             });
         }
     }
     // A language's index holds its own text only, not fallbacks.
-    for tree in site.trees.iter().filter(|t| !t.fallback) {
-        let crumb = format!("{tree_label} › {}", tree.title);
+    for (i, tree) in site.trees.iter().enumerate().filter(|(_, t)| !t.fallback) {
         let meta = format!("{} {}", tree.title, tree.tags.join(" "));
-        for node in &tree.nodes {
-            let url = if node.id == tree.start {
-                link::tree_url(&base_path, &tree.slug)
-            } else {
-                link::node_url(&base_path, &tree.slug, &node.id)
-            };
+        for (n, node) in tree.nodes.iter().enumerate() {
             let (step_title, rendered) = match &node.kind {
                 NodeKind::Question {
                     question, details, ..
@@ -148,15 +216,11 @@ fn collect_docs<'a>(
                 step_title
             };
             docs.push(Doc {
-                group: Group {
-                    category: &tree.category.value,
-                    tree: true,
+                place: Place::Step {
+                    tree: i as u32,
+                    node: n as u32,
                 },
-                title,
-                url,
-                crumb: crumb.clone(),
-                section: None,
-                excerpt: Cow::Owned(excerpt_source(&body)),
+                excerpt: excerpt_source(&body).into_boxed_str(),
                 // Only the tree's own page carries its title and tags: on
                 // every step they would make all steps match alike.
                 terms: analyser.analyse([
@@ -225,10 +289,13 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         articles,
         tree_label,
     } = input;
-    let mut docs = collect_docs(site, articles, &analyser, &tree_label);
+    crate::timing("search start");
+    let mut docs = collect_docs(site, articles, &analyser);
+    let shown = Shown::new(site, &tree_label);
+    crate::timing("docs collected");
     let vocabulary = analyser.into_vocabulary();
     let mut count = 0;
-    let chunk_hash = write_chunks(&docs, sink, &mut count)?;
+    let chunk_hash = write_chunks(&docs, &shown, sink, &mut count)?;
     let doc_count = docs.len();
     let stems = Stems::of(&docs, &vocabulary, &Language::new(&site.config.language));
     // The terms go into postings; the metadata stays for top lists.
@@ -236,12 +303,15 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         .par_iter_mut()
         .map(|d| stems.merge(&std::mem::take(&mut d.terms)))
         .collect();
+    crate::timing("merged");
     let postings = postings::build(terms, stems.stems.len());
-    let top_hash = write_top_lists(&docs, &stems.stems, &postings, sink, &mut count)?;
-    let groups = group_runs(&docs, site);
+    crate::timing("postings");
+    let top_hash = write_top_lists(&docs, &shown, &stems.stems, &postings, sink, &mut count)?;
+    let groups = group_runs(&docs, &shown);
     let pages = write_page_starts(&docs, sink)?;
     count += 1;
     drop(docs);
+    crate::timing("tops written");
 
     // Every key once per thing it holds, sorted: typo variants, surface
     // words, stems. Keys borrow from the vocabulary where they can.
@@ -266,6 +336,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
             items.push((Cow::Borrowed(stem.as_str()), Item::Postings(id as u32)));
         }
     }
+    crate::timing("items");
     items.par_sort_unstable();
     items.dedup();
     let language = Language::new(&site.config.language);
@@ -300,7 +371,6 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         .into_inner()
         .map_err(|_| anyhow::anyhow!("a search thread panicked"))?;
     count += shard_names.len();
-    let base_path = site.config.base_path();
     let synonyms: Vec<Vec<Vec<String>>> = site
         .config
         .search
@@ -322,7 +392,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         "synonyms": synonyms,
         "trees": site.trees.iter().take(SUGGESTED_TREES).map(|t| serde_json::json!({
             "title": t.title,
-            "url": link::tree_url(&base_path, &t.slug),
+            "url": link::tree_url(&shown.base_path, &t.slug),
         })).collect::<Vec<_>>(),
     });
     let manifest = escape_json_for_html(&manifest.to_string());
@@ -406,17 +476,22 @@ impl Stems {
 /// hash of all of them (the manifest then needs no list); returns it.
 /// The hash is of the fields, not the JSON, so each chunk is serialized
 /// once, when written, rather than held or serialized twice.
-fn write_chunks(docs: &[Doc], sink: &Sink, count: &mut usize) -> anyhow::Result<String> {
+fn write_chunks(
+    docs: &[Doc],
+    shown: &Shown,
+    sink: &Sink,
+    count: &mut usize,
+) -> anyhow::Result<String> {
     let mut hasher = Fingerprint::default();
     hasher.write(b"docs v1");
     for d in docs {
-        d.hash_meta(&mut hasher);
+        shown.hash_meta(d, &mut hasher);
     }
     let hash = hasher.finish_hex();
     docs.par_chunks(CHUNK_SIZE)
         .enumerate()
         .try_for_each(|(n, chunk)| {
-            let metas: Vec<DocMeta> = chunk.iter().map(Doc::meta).collect();
+            let metas: Vec<DocMeta> = chunk.iter().map(|d| shown.meta(d)).collect();
             // Same escaping as tree.json: no bidi controls reach the results.
             let json = escape_json_for_html(&serde_json::to_string(&metas)?);
             sink(OutputFile::new(
@@ -440,19 +515,21 @@ struct Group<'a> {
 /// category are consecutive, so a site has a few dozen runs): each run is
 /// `[first doc id, category index or -1, "article" | "tree"]`, with the
 /// categories listed once.
-fn group_runs(docs: &[Doc], site: &Site) -> serde_json::Value {
+fn group_runs(docs: &[Doc], shown: &Shown) -> serde_json::Value {
+    let site = shown.site;
     let categories = &site.config.categories;
     let mut runs = Vec::new();
     let mut last: Option<Group> = None;
     for (id, d) in docs.iter().enumerate() {
-        if last != Some(d.group) {
+        let group = shown.group(d);
+        if last != Some(group) {
             let index = categories
                 .iter()
-                .position(|c| c.id == d.group.category)
+                .position(|c| c.id == group.category)
                 .map_or(-1, |i| i as i64);
-            let kind = if d.group.tree { "tree" } else { "article" };
+            let kind = if group.tree { "tree" } else { "article" };
             runs.push(serde_json::json!([id, index, kind]));
-            last = Some(d.group);
+            last = Some(group);
         }
     }
     serde_json::json!({
@@ -472,7 +549,7 @@ fn group_runs(docs: &[Doc], site: &Site) -> serde_json::Value {
 fn write_page_starts(docs: &[Doc], sink: &Sink) -> anyhow::Result<String> {
     let mut bits = vec![0u8; docs.len().div_ceil(8)];
     for (d, doc) in docs.iter().enumerate() {
-        if doc.section.is_none() {
+        if doc.starts_page() {
             bits[d / 8] |= 1 << (d % 8);
         }
     }
@@ -505,11 +582,16 @@ fn base64(bytes: &[u8]) -> String {
 /// A term's best docs, with their metadata, in one small file: a results
 /// page for a common word needs that file instead of one docs chunk per
 /// result.
+/// (The fields of [`DocMeta`] after `id`: written out rather than
+/// flattened, which serde does through a slow generic map.)
 #[derive(Serialize)]
 struct TopDoc<'a> {
     id: u32,
-    #[serde(flatten)]
-    meta: DocMeta<'a>,
+    title: &'a str,
+    url: String,
+    crumb: &'a str,
+    section: Option<&'a str>,
+    text: &'a str,
 }
 
 /// Writes `top-<hash>/<stem>.json` for every stem with at least
@@ -517,6 +599,7 @@ struct TopDoc<'a> {
 /// first, with their metadata. Returns the hash that names the folder.
 fn write_top_lists(
     docs: &[Doc],
+    shown: &Shown,
     stems: &[String],
     postings: &[Postings],
     sink: &Sink,
@@ -547,16 +630,23 @@ fn write_top_lists(
         for id in ids {
             let d = &docs[*id as usize];
             hasher.write(&id.to_le_bytes());
-            d.hash_meta(&mut hasher);
+            shown.hash_meta(d, &mut hasher);
         }
     }
     let hash = hasher.finish_hex();
     tops.par_iter().try_for_each(|(stem, ids)| {
         let list: Vec<TopDoc> = ids
             .iter()
-            .map(|id| TopDoc {
-                id: *id,
-                meta: docs[*id as usize].meta(),
+            .map(|id| {
+                let meta = shown.meta(&docs[*id as usize]);
+                TopDoc {
+                    id: *id,
+                    title: meta.title,
+                    url: meta.url,
+                    crumb: meta.crumb,
+                    section: meta.section,
+                    text: meta.text,
+                }
             })
             .collect();
         let json = escape_json_for_html(&serde_json::to_string(&list)?);
@@ -713,14 +803,10 @@ mod tests {
         let docs: Vec<Doc> = docs
             .into_iter()
             .map(|terms| Doc {
-                group: Group {
-                    category: "",
-                    tree: false,
+                place: Place::Article {
+                    article: 0,
+                    section: 0,
                 },
-                title: "",
-                url: String::new(),
-                crumb: String::new(),
-                section: None,
                 excerpt: "".into(),
                 terms,
             })

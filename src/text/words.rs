@@ -304,12 +304,12 @@ impl DocTerms {
 }
 
 /// A section of an article as search needs it: no full text, only its
-/// terms and the start of its text for excerpts.
+/// terms and the start of its text for excerpts. The first is the
+/// article's top; each after it is under the article's next h2 or h3
+/// (its heading is that entry of the table of contents).
 #[derive(Debug, Clone)]
 pub(crate) struct SectionTerms {
-    /// Heading id and text; `None` for the article's top.
-    pub heading: Option<(String, String)>,
-    pub excerpt: String,
+    pub excerpt: Box<str>,
     pub terms: DocTerms,
 }
 
@@ -465,14 +465,12 @@ impl Analyser {
                         section.text.as_str()
                     };
                     SectionTerms {
-                        heading: None,
-                        excerpt: excerpt_source(text),
+                        excerpt: excerpt_source(text).into_boxed_str(),
                         terms: self.analyse([title, "", &meta, &section.text]),
                     }
                 }
-                Some(id) => SectionTerms {
-                    heading: Some((id.clone(), section.heading.clone())),
-                    excerpt: excerpt_source(&section.text),
+                Some(_) => SectionTerms {
+                    excerpt: excerpt_source(&section.text).into_boxed_str(),
                     terms: self.analyse(["", &section.heading, "", &section.text]),
                 },
             })
