@@ -2,8 +2,7 @@
 
 pub fn escape_json_for_html(json: &str) -> String {
     // JSON is full of quotes: only the bytes this escaper replaces count.
-    let may_replace = |byte: u8| matches!(byte, b'<' | b'>' | b'&' | 0xE2);
-    replace_chars(json, may_replace, |c| match c {
+    replace_chars(json, json_special, |c| match c {
         '<' => Some("\\u003c"),
         '>' => Some("\\u003e"),
         '&' => Some("\\u0026"),
@@ -13,6 +12,43 @@ pub fn escape_json_for_html(json: &str) -> String {
         c if is_bidi_control(c) => Some(""),
         _ => None,
     })
+}
+
+/// `value` serialized as JSON and escaped as [`escape_json_for_html`]
+/// does, in one pass: strings are escaped as they are written, so the
+/// JSON is neither scanned again nor copied (the search index is tens
+/// of megabytes of it).
+pub fn to_json_for_html<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(256);
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut out, HtmlSafe,
+    ))?;
+    String::from_utf8(out)
+        .map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+/// serde_json's compact output with the characters of
+/// [`escape_json_for_html`] escaped inside strings (the only place they
+/// can be in JSON).
+struct HtmlSafe;
+
+impl serde_json::ser::Formatter for HtmlSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if fragment.bytes().any(json_special) {
+            writer.write_all(escape_json_for_html(fragment).as_bytes())
+        } else {
+            writer.write_all(fragment.as_bytes())
+        }
+    }
+}
+
+/// The bytes the JSON escaper may replace.
+fn json_special(byte: u8) -> bool {
+    matches!(byte, b'<' | b'>' | b'&' | 0xE2)
 }
 
 /// Escapes author text for HTML text and attributes (Tera uses it for
@@ -107,6 +143,17 @@ pub fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_for_html_in_one_pass_is_the_escaped_serialization() {
+        let value = serde_json::json!({
+            "a<b>": ["</script>", "R&D \u{2028} \u{202E}x\"q\\", 1.5, null],
+            "plain": "nothing to do",
+        });
+        let expected = escape_json_for_html(&value.to_string());
+        assert_eq!(to_json_for_html(&value).expect("serializes"), expected);
+        assert!(expected.contains("\\u003c/script\\u003e") && !expected.contains('\u{202E}'));
+    }
 
     #[test]
     fn escaping_agrees_with_a_char_by_char_escaper_across_chunk_edges() {

@@ -12,7 +12,7 @@ pub(crate) mod strings;
 pub(crate) mod theme;
 pub(crate) mod trees;
 
-use crate::base::escape::{escape_json_for_html, escape_xml};
+use crate::base::escape::{escape_xml, to_json_for_html};
 use crate::base::hash::fingerprint;
 use crate::load::article::Article;
 use crate::load::site::Site;
@@ -136,6 +136,9 @@ pub struct Renderer<'a> {
     pub ctx: SiteContext,
     /// `site` as a template value, converted once rather than per page.
     site_value: tera::Value,
+    /// Tells this renderer's `site` from other renderers' (languages,
+    /// preview rebuilds) in the contexts render threads keep.
+    id: u64,
     pub base_path: String,
     /// Trees and steps that lead to each article slug.
     pub pointers: HashMap<String, Vec<LinkItem>>,
@@ -323,6 +326,11 @@ impl<'a> Renderer<'a> {
             strings,
             ctx,
             site_value,
+            id: {
+                static RENDERERS: std::sync::atomic::AtomicU64 =
+                    std::sync::atomic::AtomicU64::new(1);
+                RENDERERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             base_path,
             pointers,
             tags,
@@ -438,23 +446,41 @@ impl<'a> Renderer<'a> {
         page: &PageMeta,
         extra: &T,
     ) -> anyhow::Result<String> {
-        // One map of values, built by cloning `site` rather than
-        // serializing it again for every page.
         let tera::Value::Object(mut values) = tera::to_value(extra).context("template context")?
         else {
             anyhow::bail!("template context: the page's values are not a map");
         };
-        values.insert("site".into(), self.site_value.clone());
         values.insert(
             "page".into(),
             tera::to_value(page).context("template context")?,
         );
-        let context =
+        let keys: Vec<String> = values.keys().cloned().collect();
+        let values =
             tera::Context::from_value(tera::Value::Object(values)).context("template context")?;
-        self.theme.tera.render(template, &context).map_err(|e| {
-            self.theme
-                .render_error(template, &page.canonical, &e)
-                .into()
+        // Each thread keeps a context holding `site` and lends it to every
+        // page it renders, the page's values added and taken out again:
+        // copying `site` into every page's context cost a tenth of
+        // rendering.
+        thread_local! {
+            static CONTEXT: std::cell::RefCell<(u64, tera::Context)> =
+                std::cell::RefCell::new((0, tera::Context::new()));
+        }
+        CONTEXT.with_borrow_mut(|(renderer, context)| {
+            if *renderer != self.id {
+                *context = tera::Context::new();
+                context.insert("site", &self.site_value);
+                *renderer = self.id;
+            }
+            context.extend(values);
+            let html = self.theme.tera.render(template, context);
+            for key in &keys {
+                context.remove(key);
+            }
+            html.map_err(|e| {
+                self.theme
+                    .render_error(template, &page.canonical, &e)
+                    .into()
+            })
         })
     }
 
@@ -1143,9 +1169,7 @@ fn collect_tags(site: &Site, base_path: &str) -> Vec<Tag> {
 /// Serializes JSON for a `<script type="application/ld+json">` block:
 /// `<`, `>` and `&` are escaped so no value can close the element.
 pub fn json_ld<T: Serialize>(value: &T) -> anyhow::Result<String> {
-    Ok(escape_json_for_html(
-        &serde_json::to_string(value).context("JSON-LD")?,
-    ))
+    to_json_for_html(value).context("JSON-LD")
 }
 
 /// schema.org `Article` data of an article page. Written from borrowed

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::base::escape::{escape_html, escape_json_for_html};
+use crate::base::escape::{escape_html, to_json_for_html};
 use crate::load::site::Site;
 use crate::load::tree::{Next, Node, NodeKind, OutcomeKind, Tree};
 use crate::output::OutputFile;
@@ -490,7 +490,8 @@ fn tree_json(r: &Renderer, tree: &Tree) -> String {
         };
         map.insert("language".into(), lang.into());
     }
-    escape_json_for_html(&doc.to_string())
+    // A `Value` always serializes; its map keys are strings.
+    to_json_for_html(&doc).unwrap_or_default()
 }
 
 /// For each article slug, the trees and steps that lead to it.

@@ -14,7 +14,7 @@ use serde::Serialize;
 mod postings;
 use postings::Postings;
 
-use crate::base::escape::escape_json_for_html;
+use crate::base::escape::to_json_for_html;
 use crate::base::hash::{Fingerprint, fingerprint};
 use crate::load::site::{SearchInput, Site};
 use crate::load::tree::NodeKind;
@@ -354,7 +354,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
                 let (k, item) = &items[i];
                 shard.add(k, item, &postings);
             }
-            let json = escape_json_for_html(&serde_json::to_string(&shard)?);
+            let json = to_json_for_html(&shard)?;
             let name = format!(
                 "shard-{}.{}.json",
                 file_key(&key),
@@ -395,7 +395,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
             "url": link::tree_url(&shown.base_path, &t.slug),
         })).collect::<Vec<_>>(),
     });
-    let manifest = escape_json_for_html(&manifest.to_string());
+    let manifest = to_json_for_html(&manifest)?;
     sink(OutputFile::new(
         format!("{}manifest.json", link::SEARCH_DIR),
         manifest,
@@ -493,7 +493,7 @@ fn write_chunks(
         .try_for_each(|(n, chunk)| {
             let metas: Vec<DocMeta> = chunk.iter().map(|d| shown.meta(d)).collect();
             // Same escaping as tree.json: no bidi controls reach the results.
-            let json = escape_json_for_html(&serde_json::to_string(&metas)?);
+            let json = to_json_for_html(&metas)?;
             sink(OutputFile::new(
                 format!("{}docs-{n}.{hash}.json", link::SEARCH_DIR),
                 json,
@@ -649,7 +649,7 @@ fn write_top_lists(
                 }
             })
             .collect();
-        let json = escape_json_for_html(&serde_json::to_string(&list)?);
+        let json = to_json_for_html(&list)?;
         sink(OutputFile::new(
             format!(
                 "{}top-{hash}/{}.json",
