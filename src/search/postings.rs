@@ -76,9 +76,14 @@ impl Postings {
     /// equals), still in doc order.
     fn keep_best(&mut self, max: usize) {
         let mut best: Vec<(u32, u8)> = self.docs().collect();
-        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        best.truncate(max);
-        best.sort_by_key(|(doc, _)| *doc);
+        // Which docs stay needs a partition, not a sort: ids are unique,
+        // so the order is total and the same docs stay either way.
+        let order = |a: &(u32, u8), b: &(u32, u8)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if best.len() > max {
+            best.select_nth_unstable_by(max, order);
+            best.truncate(max);
+        }
+        best.sort_unstable_by_key(|(doc, _)| *doc);
         *self = Postings::default();
         for (doc, impact) in best {
             self.push(doc, impact);

@@ -63,7 +63,8 @@ pub(crate) fn split_words<'t>(folded: &'t str, ascii: bool, mut f: impl FnMut(&'
         f(word);
         // Identifiers are found by their parts too: `err_dhcp_timeout`
         // by `dhcp`, `api.v2.send` by `send`, `2.3.1` by `3`.
-        if word.contains(IDENTIFIER_JOINERS) {
+        // (Joiners are ASCII: a byte scan finds them without decoding.)
+        if word.bytes().any(|b| matches!(b, b'_' | b'.' | b':')) {
             for part in word.split(IDENTIFIER_JOINERS) {
                 if part.chars().any(char::is_alphanumeric) {
                     f(part);
