@@ -50,6 +50,17 @@ pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
     committed: bool,
+    /// Tells this build's folders from another's in [`LAST_FOLDER`].
+    id: u64,
+}
+
+thread_local! {
+    /// The folder this thread last made sure of, and for which staging:
+    /// files come in runs into one folder (the search index's hundreds),
+    /// and asking for an existing folder again cost two system calls a
+    /// file.
+    static LAST_FOLDER: std::cell::RefCell<(u64, PathBuf)> =
+        const { std::cell::RefCell::new((0, PathBuf::new())) };
 }
 
 impl Staging {
@@ -68,10 +79,12 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&temp);
         std::fs::create_dir(&temp)
             .with_context(|| format!("failed to create `{}`", temp.display()))?;
+        static STAGINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Staging {
             target,
             temp,
             committed: false,
+            id: STAGINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -85,8 +98,15 @@ impl Staging {
         }
         let path = self.temp.join(&file.path);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("failed to create `{}`", dir.display()))?;
+            LAST_FOLDER.with_borrow_mut(|(staging, last)| {
+                if *staging != self.id || last != dir {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("failed to create `{}`", dir.display()))?;
+                    *staging = self.id;
+                    dir.clone_into(last);
+                }
+                anyhow::Ok(())
+            })?;
         }
         std::fs::write(&path, &file.bytes)
             .with_context(|| format!("failed to write `{}`", path.display()))

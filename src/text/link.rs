@@ -174,21 +174,31 @@ pub fn slug_of(file: &Path) -> &str {
         .unwrap_or_default()
 }
 
+/// The pieces joined into one string, allocated once: URLs are made for
+/// every link of every page, and `format!` was a few percent of a build.
+pub fn concat(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out
+}
+
 /// Site paths of the page kinds.
 pub fn article_path(slug: &str) -> String {
-    format!("articles/{slug}/")
+    concat(&["articles/", slug, "/"])
 }
 
 pub fn category_path(id: &str) -> String {
-    format!("categories/{id}/")
+    concat(&["categories/", id, "/"])
 }
 
 pub fn tree_path(slug: &str) -> String {
-    format!("troubleshoot/{slug}/")
+    concat(&["troubleshoot/", slug, "/"])
 }
 
 pub fn node_path(slug: &str, node: &str) -> String {
-    format!("troubleshoot/{slug}/{node}/")
+    concat(&["troubleshoot/", slug, "/", node, "/"])
 }
 
 /// The page listing every path through a tree.
@@ -242,26 +252,28 @@ pub fn url_of_file(base_path: &str, output_path: &str) -> String {
 
 /// Site-relative URLs (`base_path` is `/` or `/help/`).
 pub fn article_url(base_path: &str, slug: &str) -> String {
-    format!("{base_path}{}", article_path(slug))
+    concat(&[base_path, "articles/", slug, "/"])
 }
 
 pub fn category_url(base_path: &str, id: &str) -> String {
-    format!("{base_path}{}", category_path(id))
+    concat(&[base_path, "categories/", id, "/"])
 }
 
 pub fn tree_url(base_path: &str, slug: &str) -> String {
-    format!("{base_path}{}", tree_path(slug))
+    concat(&[base_path, "troubleshoot/", slug, "/"])
 }
 
 pub fn node_url(base_path: &str, slug: &str, node: &str) -> String {
-    format!("{base_path}{}", node_path(slug, node))
+    concat(&[base_path, "troubleshoot/", slug, "/", node, "/"])
 }
 
-pub fn with_anchor(url: String, anchor: Option<&str>) -> String {
-    match anchor {
-        Some(a) if !a.is_empty() => format!("{url}#{a}"),
-        _ => url,
+pub fn with_anchor(mut url: String, anchor: Option<&str>) -> String {
+    if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+        url.reserve(a.len() + 1);
+        url.push('#');
+        url.push_str(a);
     }
+    url
 }
 
 /// `/old/path/` → `old/path/`, the site path an alias redirects from;
