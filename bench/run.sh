@@ -87,10 +87,13 @@ for n in $sizes; do
     row "    + trees, search" "$work/wm-ml.txt" "$work/hugo-ml.txt"
   fi
 done
+# Growth from each size to the next: linear scaling keeps the time ratio
+# at or under the size ratio.
 set -- $sizes
-if [ $# -ge 2 ]; then
-  echo "waymark growth (with trees and search): ${2} pages took $(echo "${wm_time[$2]}/${wm_time[$1]}" | bc -l | cut -c1-5)x the time of ${1} pages ($(( $2 / $1 ))x pages)"
-fi
+while [ $# -ge 2 ]; do
+  echo "waymark growth (with trees and search): ${2} articles took $(echo "${wm_time[$2]}/${wm_time[$1]}" | bc -l | cut -c1-5)x the time of ${1} ($(echo "$2/$1" | bc -l | cut -c1-5)x the articles)"
+  shift
+done
 echo "(median of $runs runs each into $out_dir; time x and mem x are waymark / hugo."
 echo " Hugo builds the articles only: the second row is waymark doing more, its troubleshooter pages and search index, against the same Hugo run;"
 echo " the languages rows: every article translated, Hugo's multilingual build against waymark's articles alone, then with trees and a search index per language.)"

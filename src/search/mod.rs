@@ -289,10 +289,10 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         articles,
         tree_label,
     } = input;
-    crate::timing("search start");
+    crate::timing("search: index started");
     let mut docs = collect_docs(site, articles, &analyser);
     let shown = Shown::new(site, &tree_label);
-    crate::timing("docs collected");
+    crate::timing("search: docs listed");
     let vocabulary = analyser.into_vocabulary();
     let mut count = 0;
     let chunk_hash = write_chunks(&docs, &shown, sink, &mut count)?;
@@ -303,45 +303,55 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         .par_iter_mut()
         .map(|d| stems.merge(&std::mem::take(&mut d.terms)))
         .collect();
-    crate::timing("merged");
+    crate::timing("search: terms by stem");
     let postings = postings::build(terms, stems.stems.len());
-    crate::timing("postings");
+    crate::timing("search: postings scored");
     let top_hash = write_top_lists(&docs, &shown, &stems.stems, &postings, sink, &mut count)?;
     let groups = group_runs(&docs, &shown);
     let pages = write_page_starts(&docs, sink)?;
     count += 1;
     drop(docs);
-    crate::timing("tops written");
+    crate::timing("search: docs and top lists written");
 
     // Every key once per thing it holds, sorted: typo variants, surface
-    // words, stems. Keys borrow from the vocabulary where they can.
-    use std::borrow::Cow;
-    let mut items: Vec<(Cow<str>, Item)> = Vec::new();
-    for (word, stem_id) in stems.used_words(&vocabulary) {
+    // words, stems. Keys borrow from the vocabulary, and typo variants
+    // (millions on a large site) from one string holding them all.
+    let used: Vec<(&str, u32)> = stems.used_words(&vocabulary).collect();
+    let mut variants = String::new();
+    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    for &(word, _) in &used {
+        if word.chars().count() >= TYPO_MIN_CHARS {
+            for variant in deletions(word) {
+                spans.push((variants.len(), variant.len(), word));
+                variants.push_str(&variant);
+            }
+        }
+    }
+    let mut items: Vec<(&str, Item)> = spans
+        .iter()
+        .map(|&(at, len, word)| (&variants[at..at + len], Item::Typo(word)))
+        .collect();
+    drop(spans);
+    for &(word, stem_id) in &used {
         let stem = stems.stems[stem_id as usize].as_str();
         if word.chars().count() >= TYPO_MIN_CHARS {
-            items.extend(
-                deletions(word)
-                    .into_iter()
-                    .map(|variant| (Cow::Owned(variant), Item::Typo(word))),
-            );
-            items.push((Cow::Borrowed(word), Item::Typo(word)));
+            items.push((word, Item::Typo(word)));
         }
         if word != stem {
-            items.push((Cow::Borrowed(word), Item::Stem(stem)));
+            items.push((word, Item::Stem(stem)));
         }
     }
     for (id, stem) in stems.stems.iter().enumerate() {
         if !postings[id].is_empty() {
-            items.push((Cow::Borrowed(stem.as_str()), Item::Postings(id as u32)));
+            items.push((stem.as_str(), Item::Postings(id as u32)));
         }
     }
-    crate::timing("items");
+    crate::timing("search: keys listed");
     items.par_sort_unstable();
     items.dedup();
     let language = Language::new(&site.config.language);
     let shard_names = std::sync::Mutex::new(BTreeMap::new());
-    let keys: Vec<&str> = items.iter().map(|(k, _)| k.as_ref()).collect();
+    let keys: Vec<&str> = items.iter().map(|(k, _)| *k).collect();
     let sizes: Vec<usize> = items
         .par_iter()
         .map(|(k, item)| item.size(k, &postings))
