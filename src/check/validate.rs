@@ -77,11 +77,13 @@ enum Page<'a> {
 /// nodes), every page's site path and every static file.
 struct Index<'a> {
     site: &'a Site,
-    articles: HashMap<&'a str, HashSet<&'a str>>,
+    /// Each article's heading ids (a handful: a scan beats a set).
+    articles: HashMap<&'a str, &'a [String]>,
     /// Source files of the articles: links name sources, in translations too.
-    article_files: HashSet<std::path::PathBuf>,
+    article_files: HashSet<std::borrow::Cow<'a, Path>>,
     trees: HashMap<&'a str, Vec<&'a str>>,
-    /// Site paths of every page and file the build writes, but the index.
+    /// Site paths of every page and file the build writes, but the index
+    /// and the articles' pages (in `article_at`).
     paths: HashSet<String>,
     /// Site path of an article page (or alias) → the article's slug.
     article_at: HashMap<String, &'a str>,
@@ -113,7 +115,6 @@ impl<'a> Index<'a> {
                 article_at.insert(alias, a.slug.as_str());
             }
         }
-        paths.extend(article_at.keys().cloned());
         for t in &site.trees {
             paths.insert(link::tree_path(&t.slug));
             paths.insert(link::paths_path(&t.slug));
@@ -130,20 +131,17 @@ impl<'a> Index<'a> {
             site,
             articles: site
                 .articles
-                .par_iter()
-                .map(|a| {
-                    (
-                        a.slug.as_str(),
-                        a.body.heading_ids.iter().map(String::as_str).collect(),
-                    )
-                })
+                .iter()
+                .map(|a| (a.slug.as_str(), a.body.heading_ids.as_slice()))
                 .collect(),
             article_files: site
                 .articles
                 .iter()
                 .map(|a| match crate::load::translation::split(&a.file) {
-                    Some((slug, _)) => a.file.with_file_name(format!("{slug}.md")),
-                    None => a.file.clone(),
+                    Some((slug, _)) => {
+                        std::borrow::Cow::Owned(a.file.with_file_name(format!("{slug}.md")))
+                    }
+                    None => std::borrow::Cow::Borrowed(a.file.as_path()),
                 })
                 .collect(),
             trees: site
@@ -210,7 +208,7 @@ impl<'a> Index<'a> {
             }
             Dest::Content(Target::ArticleFile { path, anchor }) => {
                 let slug = link::slug_of(path);
-                if self.article_files.contains(path) {
+                if self.article_files.contains(path.as_path()) {
                     self.check_article(slug, anchor.as_deref(), file, pos, out);
                 } else if let Some(d) = self.missing_article(slug, file, pos) {
                     out.push(d);
@@ -299,8 +297,8 @@ impl<'a> Index<'a> {
 
     /// Whether a page or file lives at this site path (`x` for `x/` too).
     fn exists(&self, path: &str) -> bool {
-        self.paths.contains(path)
-            || (!path.ends_with('/') && self.paths.contains(&format!("{path}/")))
+        let at = |p: &str| self.paths.contains(p) || self.article_at.contains_key(p);
+        at(path) || (!path.ends_with('/') && at(&format!("{path}/")))
     }
 
     /// A root-relative URL (`/img/x.png`, `/articles/x/#why`).
@@ -370,7 +368,7 @@ impl<'a> Index<'a> {
         let candidates: Box<dyn Iterator<Item = &String>> = if image {
             Box::new(self.site.known.static_files.iter())
         } else {
-            Box::new(self.paths.iter())
+            Box::new(self.paths.iter().chain(self.article_at.keys()))
         };
         let near = candidates
             .map(|p| (strsim::damerau_levenshtein(path, p), p))
@@ -418,14 +416,16 @@ impl<'a> Index<'a> {
                 .with_suggestion(slug, self.articles.keys().copied())
             })),
             Some(ids) => {
-                if let Some(anchor) = anchor.filter(|a| !a.is_empty() && !ids.contains(a)) {
+                if let Some(anchor) =
+                    anchor.filter(|a| !a.is_empty() && !ids.iter().any(|id| id == a))
+                {
                     let d = Diagnostic::error(
                         "E-LINK-ANCHOR",
                         file,
                         pos,
                         format!("article `{slug}` has no heading `#{anchor}`"),
                     );
-                    out.push(match suggest(anchor, ids.iter().copied()) {
+                    out.push(match suggest(anchor, ids.iter().map(String::as_str)) {
                         Some(near) => d.with_help(format!("did you mean `#{near}`?")),
                         None => d.with_help(
                             "heading ids are the heading text in lowercase with hyphens",
@@ -566,14 +566,14 @@ fn check_identity(site: &Site, out: &mut Vec<Diagnostic>) {
 /// Aliases must be site paths and must not take the URL of another page.
 fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
     // URL path → the file that takes it, and where (for aliases).
-    let mut taken: HashMap<String, (PathBuf, Pos)> = HashMap::new();
+    let mut taken: HashMap<String, (&Path, Pos)> = HashMap::new();
     for article in &site.articles {
         let path = link::article_path(&article.slug);
-        taken.insert(path, (article.file.clone(), Pos::default()));
+        taken.insert(path, (&article.file, Pos::default()));
     }
     for tree in &site.trees {
         let path = link::tree_path(&tree.slug);
-        taken.insert(path, (tree.file.clone(), Pos::default()));
+        taken.insert(path, (&tree.file, Pos::default()));
     }
     for article in &site.articles {
         for alias in &article.aliases {
@@ -610,7 +610,7 @@ fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
                     .with_help("remove the alias, or point it at a path no page uses"),
                 );
             } else {
-                taken.insert(path, (article.file.clone(), alias.pos));
+                taken.insert(path, (&article.file, alias.pos));
             }
         }
     }

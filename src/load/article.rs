@@ -108,7 +108,7 @@ pub enum Role<'a> {
 
 /// An article and the words search needs of it (empty for a draft left
 /// out of the site: its words must not reach the public index).
-pub type Loaded = (Article, Vec<SectionTerms>);
+pub type Loaded = (Box<Article>, Vec<SectionTerms>);
 
 /// Reads one article; `None` when it has errors that stop further checks.
 /// Its text is analysed for search unless it is a draft and `drafts` is
@@ -336,7 +336,7 @@ pub fn load_as(
         text_hash,
         fallback: matches!(role, Role::Fallback),
     };
-    (Some((article, search)), diagnostics)
+    (Some((Box::new(article), search)), diagnostics)
 }
 
 /// The hash an article keeps of its body's Markdown.

@@ -352,7 +352,7 @@ fn load_one(
 
     list.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
     tree_list.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
-    let (articles, terms): (Vec<Article>, Vec<_>) = list.into_iter().unzip();
+    let (articles, terms): (Vec<Box<Article>>, Vec<_>) = list.into_iter().unzip();
     let mut site = Site::new(config, articles, tree_list, read.clone(), settings);
     site.known = Known {
         static_files: default.known.static_files.clone(),

@@ -675,6 +675,7 @@ impl<'a> Renderer<'a> {
                     .site
                     .articles
                     .iter()
+                    .map(|a| &**a)
                     .filter(|a| a.category.value == c.id)
                     .collect();
                 Some(CategorySummary {
