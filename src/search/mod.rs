@@ -264,16 +264,20 @@ struct Shard<'a> {
 }
 
 impl<'a> Shard<'a> {
-    fn add(&mut self, key: &'a str, item: &Item<'a>, postings: &'a [Postings]) {
-        match item {
+    fn add(&mut self, key: &'a str, item: &Item, names: &Names<'a>) {
+        match *item {
             Item::Stem(stem) => {
-                self.words.insert(key, stem);
+                self.words.insert(key, names.stem(stem));
             }
             Item::Postings(id) => {
-                self.terms.insert(key, &postings[*id as usize]);
+                self.terms.insert(key, &names.postings[id as usize]);
             }
             // Items come sorted, so each list is sorted and deduplicated.
-            Item::Typo(surface) => self.typos.entry(key).or_default().push(surface),
+            Item::Typo(word) => self
+                .typos
+                .entry(key)
+                .or_default()
+                .push(names.vocabulary.word(word)),
         }
     }
 }
@@ -315,30 +319,37 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
 
     // Every key once per thing it holds, sorted: typo variants, surface
     // words, stems. Keys borrow from the vocabulary, and typo variants
-    // (millions on a large site) from one string holding them all.
-    let used: Vec<(&str, u32)> = stems.used_words(&vocabulary).collect();
+    // (millions on a large site) from one string holding them all,
+    // written first and sliced in the same order after.
+    let used: Vec<(u32, &str, u32)> = stems.used_words(&vocabulary).collect();
+    let typo_words = || {
+        used.iter()
+            .filter(|(_, word, _)| word.chars().count() >= TYPO_MIN_CHARS)
+    };
     let mut variants = String::new();
-    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
-    for &(word, _) in &used {
-        if word.chars().count() >= TYPO_MIN_CHARS {
-            for variant in deletions(word) {
-                spans.push((variants.len(), variant.len(), word));
-                variants.push_str(&variant);
-            }
+    let mut variant_count = 0;
+    for (_, word, _) in typo_words() {
+        for variant in deletions(word) {
+            variants.push_str(&variant);
+            variant_count += 1;
         }
     }
-    let mut items: Vec<(&str, Item)> = spans
-        .iter()
-        .map(|&(at, len, word)| (&variants[at..at + len], Item::Typo(word)))
-        .collect();
-    drop(spans);
-    for &(word, stem_id) in &used {
-        let stem = stems.stems[stem_id as usize].as_str();
-        if word.chars().count() >= TYPO_MIN_CHARS {
-            items.push((word, Item::Typo(word)));
+    // Sized once: growing a list of millions would briefly hold it twice.
+    let mut items: Vec<(&str, Item)> =
+        Vec::with_capacity(variant_count + 2 * used.len() + stems.stems.len());
+    let mut at = 0;
+    for &(id, word, _) in typo_words() {
+        for variant in deletions(word) {
+            items.push((&variants[at..at + variant.len()], Item::Typo(id)));
+            at += variant.len();
         }
-        if word != stem {
-            items.push((word, Item::Stem(stem)));
+    }
+    for &(id, word, stem_id) in &used {
+        if word.chars().count() >= TYPO_MIN_CHARS {
+            items.push((word, Item::Typo(id)));
+        }
+        if word != stems.stems[stem_id as usize] {
+            items.push((word, Item::Stem(stem_id)));
         }
     }
     for (id, stem) in stems.stems.iter().enumerate() {
@@ -347,22 +358,24 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
         }
     }
     crate::timing("search: keys listed");
-    items.par_sort_unstable();
+    let names = Names {
+        stems: &stems.stems,
+        vocabulary: &vocabulary,
+        postings: &postings,
+    };
+    items.par_sort_unstable_by(|a, b| a.0.cmp(b.0).then_with(|| names.cmp(&a.1, &b.1)));
     items.dedup();
     let language = Language::new(&site.config.language);
     let shard_names = std::sync::Mutex::new(BTreeMap::new());
-    let keys: Vec<&str> = items.iter().map(|(k, _)| *k).collect();
-    let sizes: Vec<usize> = items
-        .par_iter()
-        .map(|(k, item)| item.size(k, &postings))
-        .collect();
-    shard(&keys, &sizes)
+    let key = |i: usize| items[i].0;
+    let size = |i: usize| names.size(items[i].0, &items[i].1);
+    shard(&key, &size, items.len())
         .into_par_iter()
         .try_for_each(|(key, members)| {
             let mut shard = Shard::default();
             for i in members {
                 let (k, item) = &items[i];
-                shard.add(k, item, &postings);
+                shard.add(k, item, &names);
             }
             let json = to_json_for_html(&shard)?;
             let name = format!(
@@ -469,16 +482,16 @@ impl Stems {
         DocTerms::new(&merged, terms.lengths)
     }
 
-    /// Every word some doc uses, with its stem id.
+    /// Every word some doc uses: its id, itself, its stem id.
     fn used_words<'v>(
         &'v self,
         vocabulary: &'v Vocabulary,
-    ) -> impl Iterator<Item = (&'v str, u32)> {
+    ) -> impl Iterator<Item = (u32, &'v str, u32)> {
         self.of_word
             .iter()
             .enumerate()
             .filter(|(_, stem)| **stem != u32::MAX)
-            .map(|(word, stem)| (vocabulary.word(word as u32), *stem))
+            .map(|(word, stem)| (word as u32, vocabulary.word(word as u32), *stem))
     }
 }
 
@@ -673,26 +686,53 @@ fn write_top_lists(
     Ok(hash)
 }
 
-/// One thing a key of the index holds; a key may hold several.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Item<'a> {
-    /// The key is a surface word of this stem.
-    Stem(&'a str),
-    /// The key is a stem; its postings, by stem id.
+/// One thing a key of the index holds; a key may hold several. By id (a
+/// large site has millions): [`Names`] gives the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    /// The key is a surface word of this stem (stem id).
+    Stem(u32),
+    /// The key is a stem; its postings (stem id).
     Postings(u32),
-    /// The key is one deletion away from (or is) this surface word.
-    Typo(&'a str),
+    /// The key is one deletion away from (or is) this surface word (word id).
+    Typo(u32),
 }
 
-impl Item<'_> {
-    /// Roughly the bytes this item adds to its shard's JSON.
-    fn size(&self, key: &str, postings: &[Postings]) -> usize {
+/// The words and postings behind items.
+struct Names<'a> {
+    stems: &'a [String],
+    vocabulary: &'a Vocabulary,
+    postings: &'a [Postings],
+}
+
+impl<'a> Names<'a> {
+    fn stem(&self, id: u32) -> &'a str {
+        &self.stems[id as usize]
+    }
+
+    /// The order of a key's items: stems, postings, typos; each by word.
+    fn cmp(&self, a: &Item, b: &Item) -> std::cmp::Ordering {
+        let rank = |i: &Item| match i {
+            Item::Stem(_) => 0,
+            Item::Postings(_) => 1,
+            Item::Typo(_) => 2,
+        };
+        match (*a, *b) {
+            (Item::Stem(x), Item::Stem(y)) => self.stem(x).cmp(self.stem(y)),
+            (Item::Postings(x), Item::Postings(y)) => x.cmp(&y),
+            (Item::Typo(x), Item::Typo(y)) => self.vocabulary.word(x).cmp(self.vocabulary.word(y)),
+            _ => rank(a).cmp(&rank(b)),
+        }
+    }
+
+    /// Roughly the bytes an item adds to its shard's JSON.
+    fn size(&self, key: &str, item: &Item) -> usize {
         // Generous on keys: a key may appear in all three maps.
         key.len() * 3
-            + match self {
-                Item::Stem(stem) => stem.len(),
-                Item::Postings(id) => postings[*id as usize].len() * 8,
-                Item::Typo(surface) => surface.len() + 3,
+            + match *item {
+                Item::Stem(stem) => self.stem(stem).len(),
+                Item::Postings(id) => self.postings[id as usize].len() * 8,
+                Item::Typo(word) => self.vocabulary.word(word).len() + 3,
             }
     }
 }
@@ -722,34 +762,39 @@ fn prefix(key: &str, len: usize) -> String {
 /// Groups keys into shards by prefix: 1 letter, and where a group is too
 /// big, its big sub-groups (one letter longer) become shards of their own,
 /// recursively, so small groups share a file and no file grows too big. A key belongs to the shard of its longest shard-key prefix.
-/// Returns each shard's key and the indices of its members in `keys`,
-/// which must be sorted; `sizes` are the members' estimated bytes.
-fn shard(keys: &[&str], sizes: &[usize]) -> Vec<(String, Vec<usize>)> {
+/// Returns each shard's key and the indices of its members among the
+/// `count` keys, which `key` gives in sorted order; `size` gives a
+/// member's estimated bytes. (Functions rather than lists: a large site
+/// has millions of keys.)
+fn shard<'k>(
+    key: &dyn Fn(usize) -> &'k str,
+    size: &dyn Fn(usize) -> usize,
+    count: usize,
+) -> Vec<(String, Vec<usize>)> {
     let mut out = Vec::new();
     let mut start = 0;
-    while start < keys.len() {
-        let p = prefix(keys[start], 1);
-        let end = start
-            + keys[start..]
-                .iter()
-                .take_while(|k| prefix(k, 1) == p)
-                .count();
-        split(keys, sizes, (start..end).collect(), p, 1, &mut out);
+    while start < count {
+        let first = key(start).chars().next();
+        let end = (start..count)
+            .find(|i| key(*i).chars().next() != first)
+            .unwrap_or(count);
+        let p = prefix(key(start), 1);
+        split(key, size, (start..end).collect(), p, 1, &mut out);
         start = end;
     }
     out
 }
 
 /// Splits the group `members` (all starting with `key`) into shards.
-fn split(
-    keys: &[&str],
-    sizes: &[usize],
+fn split<'k>(
+    keys: &dyn Fn(usize) -> &'k str,
+    sizes: &dyn Fn(usize) -> usize,
     members: Vec<usize>,
     key: String,
     len: usize,
     out: &mut Vec<(String, Vec<usize>)>,
 ) {
-    let size: usize = members.iter().map(|i| sizes[*i]).sum();
+    let size: usize = members.iter().map(|i| sizes(*i)).sum();
     if size <= MAX_SHARD_BYTES || len >= 12 {
         out.push((key, members));
         return;
@@ -757,7 +802,7 @@ fn split(
     let mut stay = Vec::new();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in members {
-        let k = keys[i];
+        let k = keys(i);
         if k.chars().count() > len {
             groups.entry(prefix(k, len + 1)).or_default().push(i);
         } else {
@@ -765,7 +810,7 @@ fn split(
         }
     }
     for (sub, group) in groups {
-        let sub_size: usize = group.iter().map(|i| sizes[*i]).sum();
+        let sub_size: usize = group.iter().map(|i| sizes(*i)).sum();
         if sub_size > MAX_SHARD_BYTES / 4 {
             split(keys, sizes, group, sub, len + 1, out);
         } else {
@@ -851,14 +896,20 @@ mod tests {
             .iter()
             .map(|k| (k.as_str(), Item::Postings(u32::from(k == "co"))))
             .collect();
-        let key_list: Vec<&str> = items.iter().map(|(k, _)| *k).collect();
-        let sizes: Vec<usize> = items.iter().map(|(k, i)| i.size(k, &postings)).collect();
-        let shards: BTreeMap<String, Shard> = shard(&key_list, &sizes)
+        let vocabulary = Vocabulary::default();
+        let names = Names {
+            stems: &[],
+            vocabulary: &vocabulary,
+            postings: &postings,
+        };
+        let key = |i: usize| items[i].0;
+        let size = |i: usize| names.size(items[i].0, &items[i].1);
+        let shards: BTreeMap<String, Shard> = shard(&key, &size, items.len())
             .into_iter()
             .map(|(key, members)| {
                 let mut s = Shard::default();
                 for i in members {
-                    s.add(items[i].0, &items[i].1, &postings);
+                    s.add(items[i].0, &items[i].1, &names);
                 }
                 (key, s)
             })
