@@ -2,16 +2,7 @@
 
 pub fn escape_json_for_html(json: &str) -> String {
     // JSON is full of quotes: only the bytes this escaper replaces count.
-    replace_chars(json, json_special, |c| match c {
-        '<' => Some("\\u003c"),
-        '>' => Some("\\u003e"),
-        '&' => Some("\\u0026"),
-        '\u{2028}' => Some("\\u2028"),
-        '\u{2029}' => Some("\\u2029"),
-        // Inert in JSON data too: tree.json labels end up on the page.
-        c if is_bidi_control(c) => Some(""),
-        _ => None,
-    })
+    replace_chars(json, json_special, json_replacement)
 }
 
 /// `value` serialized as JSON and escaped as [`escape_json_for_html`]
@@ -38,12 +29,60 @@ impl serde_json::ser::Formatter for HtmlSafe {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        if fragment.bytes().any(json_special) {
-            writer.write_all(escape_json_for_html(fragment).as_bytes())
-        } else {
-            writer.write_all(fragment.as_bytes())
+        // Written in runs between replacements, found as `replace_chars`
+        // finds them: most fragments are written whole, and the many
+        // that hold a `…` or `›` (0xE2 too) need no copy either.
+        let mut last = 0;
+        for_each_candidate(fragment, json_special, |i| -> std::io::Result<()> {
+            let Some(c) = fragment[i..].chars().next() else {
+                return Ok(());
+            };
+            if let Some(r) = json_replacement(c) {
+                writer.write_all(&fragment.as_bytes()[last..i])?;
+                writer.write_all(r.as_bytes())?;
+                last = i + c.len_utf8();
+            }
+            Ok(())
+        })?;
+        writer.write_all(&fragment.as_bytes()[last..])
+    }
+}
+
+/// What the JSON escaper writes in place of `c`, if anything.
+fn json_replacement(c: char) -> Option<&'static str> {
+    match c {
+        '<' => Some("\\u003c"),
+        '>' => Some("\\u003e"),
+        '&' => Some("\\u0026"),
+        '\u{2028}' => Some("\\u2028"),
+        '\u{2029}' => Some("\\u2029"),
+        // Inert in JSON data too: tree.json labels end up on the page.
+        c if is_bidi_control(c) => Some(""),
+        _ => None,
+    }
+}
+
+/// Calls `f` with the offset of every byte of `text` that `candidate`
+/// accepts, in order. Most runs of 16 bytes hold none: a fixed-size chunk
+/// is checked with a few vector compares rather than byte by byte.
+fn for_each_candidate<E>(
+    text: &str,
+    candidate: impl Fn(u8) -> bool,
+    mut f: impl FnMut(usize) -> Result<(), E>,
+) -> Result<(), E> {
+    for (n, chunk) in text.as_bytes().chunks(16).enumerate() {
+        if let Ok(block) = <&[u8; 16]>::try_from(chunk)
+            && !block.iter().fold(false, |any, b| any | candidate(*b))
+        {
+            continue;
+        }
+        for (offset, byte) in chunk.iter().enumerate() {
+            if candidate(*byte) {
+                f(n * 16 + offset)?;
+            }
         }
     }
+    Ok(())
 }
 
 /// The bytes the JSON escaper may replace.
@@ -99,32 +138,18 @@ fn replace_chars(
     may_replace: impl Fn(u8) -> bool,
     replacement: impl Fn(char) -> Option<&'static str>,
 ) -> String {
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
-    // Most runs of 16 bytes hold none of those bytes: a fixed-size chunk
-    // is checked with a few vector compares rather than byte by byte.
-    for (n, chunk) in bytes.chunks(16).enumerate() {
-        if let Ok(block) = <&[u8; 16]>::try_from(chunk)
-            && !block.iter().fold(false, |any, b| any | may_replace(*b))
+    let _ = for_each_candidate(text, may_replace, |i| {
+        if let Some(c) = text[i..].chars().next()
+            && let Some(r) = replacement(c)
         {
-            continue;
+            out.push_str(&text[last..i]);
+            out.push_str(r);
+            last = i + c.len_utf8();
         }
-        for (offset, byte) in chunk.iter().enumerate() {
-            if !may_replace(*byte) {
-                continue;
-            }
-            let i = n * 16 + offset;
-            let Some(c) = text[i..].chars().next() else {
-                continue;
-            };
-            if let Some(r) = replacement(c) {
-                out.push_str(&text[last..i]);
-                out.push_str(r);
-                last = i + c.len_utf8();
-            }
-        }
-    }
+        Ok::<(), std::convert::Infallible>(())
+    });
     out.push_str(&text[last..]);
     out
 }
