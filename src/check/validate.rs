@@ -82,8 +82,9 @@ struct Index<'a> {
     /// Source files of the articles: links name sources, in translations too.
     article_files: HashSet<std::borrow::Cow<'a, Path>>,
     trees: HashMap<&'a str, Vec<&'a str>>,
-    /// Site paths of every page and file the build writes, but the index
-    /// and the articles' pages (in `article_at`).
+    /// Site paths of every page and file the build writes, but the index,
+    /// the articles' pages (in `article_at`) and the troubleshooter steps'
+    /// (found through `trees`).
     paths: HashSet<String>,
     /// Site path of an article page (or alias) → the article's slug.
     article_at: HashMap<String, &'a str>,
@@ -119,7 +120,6 @@ impl<'a> Index<'a> {
             paths.insert(link::tree_path(&t.slug));
             paths.insert(link::paths_path(&t.slug));
             paths.insert(format!("{}tree.json", link::tree_path(&t.slug)));
-            paths.extend(t.nodes.iter().map(|n| link::node_path(&t.slug, &n.id)));
         }
         paths.insert(link::TAGS_PATH.to_string());
         let tags = site.articles.iter().flat_map(|a| &a.tags);
@@ -297,8 +297,25 @@ impl<'a> Index<'a> {
 
     /// Whether a page or file lives at this site path (`x` for `x/` too).
     fn exists(&self, path: &str) -> bool {
-        let at = |p: &str| self.paths.contains(p) || self.article_at.contains_key(p);
+        let at =
+            |p: &str| self.paths.contains(p) || self.article_at.contains_key(p) || self.is_step(p);
         at(path) || (!path.ends_with('/') && at(&format!("{path}/")))
+    }
+
+    /// Whether `path` is a troubleshooter step's page
+    /// (`troubleshoot/<slug>/<node>/`).
+    fn is_step(&self, path: &str) -> bool {
+        let Some(rest) = path.strip_prefix("troubleshoot/") else {
+            return false;
+        };
+        let mut parts = rest.split('/');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(slug), Some(node), Some(""), None) => self
+                .trees
+                .get(slug)
+                .is_some_and(|nodes| nodes.contains(&node)),
+            _ => false,
+        }
     }
 
     /// A root-relative URL (`/img/x.png`, `/articles/x/#why`).
@@ -365,13 +382,30 @@ impl<'a> Index<'a> {
     /// Adds the nearest existing site path as a suggestion (for an image,
     /// the nearest static file).
     fn suggest_path(&self, d: Diagnostic, path: &str, image: bool) -> Diagnostic {
-        let candidates: Box<dyn Iterator<Item = &String>> = if image {
-            Box::new(self.site.known.static_files.iter())
+        let steps = || {
+            self.trees
+                .iter()
+                .flat_map(|(slug, nodes)| nodes.iter().map(move |node| link::node_path(slug, node)))
+        };
+        let candidates: Box<dyn Iterator<Item = std::borrow::Cow<String>>> = if image {
+            Box::new(
+                self.site
+                    .known
+                    .static_files
+                    .iter()
+                    .map(std::borrow::Cow::Borrowed),
+            )
         } else {
-            Box::new(self.paths.iter().chain(self.article_at.keys()))
+            Box::new(
+                self.paths
+                    .iter()
+                    .chain(self.article_at.keys())
+                    .map(std::borrow::Cow::Borrowed)
+                    .chain(steps().map(std::borrow::Cow::Owned)),
+            )
         };
         let near = candidates
-            .map(|p| (strsim::damerau_levenshtein(path, p), p))
+            .map(|p| (strsim::damerau_levenshtein(path, &p), p))
             .filter(|(distance, _)| *distance <= (path.chars().count() / 2).max(3))
             .min();
         match near {
@@ -478,19 +512,31 @@ pub fn article_links(site: &Site, article: &Article) -> Vec<Diagnostic> {
 }
 
 fn check_duplicates(site: &Site, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, &PathBuf> = HashMap::new();
-    let mut by_file: Vec<_> = site.articles.iter().collect();
-    by_file.sort_by(|a, b| a.file.cmp(&b.file));
-    for article in by_file {
-        if let Some(earlier) = first.insert(&article.slug, &article.file) {
+    // Grouped by slug first: only the rare duplicates are sorted by file
+    // (sorting every path component-wise took 0.1 s at 50,000 articles).
+    let mut by_slug: HashMap<&str, Vec<&PathBuf>> = HashMap::new();
+    for article in &site.articles {
+        by_slug
+            .entry(&article.slug)
+            .or_default()
+            .push(&article.file);
+    }
+    let mut duplicates: Vec<(&str, Vec<&PathBuf>)> = by_slug
+        .into_iter()
+        .filter(|(_, files)| files.len() > 1)
+        .collect();
+    duplicates.sort_unstable();
+    for (slug, mut files) in duplicates {
+        files.sort();
+        for pair in files.windows(2) {
+            let (earlier, file) = (pair[0], pair[1]);
             out.push(
                 Diagnostic::error(
                     "E-ARTICLE-DUPLICATE",
-                    &article.file,
+                    file,
                     Pos::default(),
                     format!(
-                        "article slug `{}` is also used by `{}`",
-                        article.slug,
+                        "article slug `{slug}` is also used by `{}`",
                         earlier.display()
                     ),
                 )

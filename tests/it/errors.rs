@@ -619,3 +619,29 @@ fn every_broken_link_kind_is_reported_once_with_a_suggestion() {
         "the tree's own error"
     );
 }
+
+#[test]
+fn root_relative_links_to_troubleshooter_steps_are_checked() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "content/trees/net.yaml",
+        "title: Net\ndescription: Find the fault.\ncategory: basics\nnodes:\n  start:\n    question: Lights on?\n    answers:\n      - label: \"Yes\"\n        next: lit\n      - label: \"No\"\n        next: article:good\n  lit:\n    title: Restart it\n    outcome: fix\n    body: Restart the router.\n    related: [good]\n",
+    );
+    site.write(
+        "content/articles/basics/good.md",
+        "---\ntitle: Good\ndescription: x\n---\n[step](/troubleshoot/net/lit/) and [tree](/troubleshoot/net/)\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    site.write(
+        "content/articles/basics/bad.md",
+        "---\ntitle: Bad\ndescription: x\n---\n[step](/troubleshoot/net/lot/)\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("did you mean `/troubleshoot/net/lit/`?"),
+        "{err}"
+    );
+}
