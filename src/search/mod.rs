@@ -300,8 +300,10 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     let vocabulary = analyser.into_vocabulary();
     let mut count = 0;
     let chunk_hash = write_chunks(&docs, &shown, sink, &mut count)?;
+    crate::timing("search: docs written");
     let doc_count = docs.len();
     let stems = Stems::of(&docs, &vocabulary, &Language::new(&site.config.language));
+    crate::timing("search: stemmed");
     // The terms go into postings; the metadata stays for top lists.
     let terms: Vec<DocTerms> = docs
         .par_iter_mut()
