@@ -1,4 +1,5 @@
-//! Leaves of the pipeline: diagnostics, escaping, hashing and dates.
+//! Leaves of the pipeline: diagnostics, escaping, hashing, dates and
+//! number packing.
 //! Nothing here names anything else in the crate.
 
 pub mod date;
@@ -6,3 +7,4 @@ pub mod diagnostic;
 pub(crate) mod embedded;
 pub(crate) mod escape;
 pub(crate) mod hash;
+pub(crate) mod varint;

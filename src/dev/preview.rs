@@ -139,15 +139,10 @@ impl Preview {
             return Ok(None);
         };
         let site = &mut held.site;
-        let settings = crate::text::markdown::Settings {
-            base_path: site.config.base_path(),
-            page_base: site.config.base_path(),
-            raw_html: site.config.markdown.raw_html,
-        };
         let (Some((article, terms)), diagnostics) = crate::load::article::load(
             file,
             &text,
-            &settings,
+            &site.markdown,
             &held.search.analyser,
             self.options.drafts,
         ) else {

@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use crate::base::varint;
 use crate::text::words::DocTerms;
 
 const FIELD_WEIGHTS: [f32; 4] = [4.0, 2.5, 1.5, 1.0];
@@ -26,13 +27,8 @@ pub(crate) struct Postings {
 impl Postings {
     /// Adds `doc`, which must come after every doc already added.
     pub fn push(&mut self, doc: u32, impact: u8) {
-        let mut delta = doc - self.last;
+        varint::push(&mut self.bytes, doc - self.last);
         self.last = doc;
-        while delta >= 0x80 {
-            self.bytes.push(delta as u8 | 0x80);
-            delta >>= 7;
-        }
-        self.bytes.push(delta as u8);
         self.bytes.push(impact);
         self.len += 1;
     }
@@ -48,19 +44,7 @@ impl Postings {
     /// (doc id delta, impact) pairs: what the index files hold.
     pub fn deltas(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
         let mut bytes = self.bytes.iter().copied();
-        std::iter::from_fn(move || {
-            let mut delta = 0u32;
-            let mut shift = 0;
-            loop {
-                let b = bytes.next()?;
-                delta |= u32::from(b & 0x7f) << shift;
-                if b < 0x80 {
-                    break;
-                }
-                shift += 7;
-            }
-            Some((delta, bytes.next()?))
-        })
+        std::iter::from_fn(move || Some((varint::read(&mut bytes)?, bytes.next()?)))
     }
 
     /// (doc id, impact) pairs.

@@ -251,13 +251,8 @@ impl DocTerms {
         let mut packed = Vec::with_capacity(terms.len() * 3);
         let mut last = 0;
         for &(id, tf) in terms {
-            let mut delta = id - last;
+            crate::base::varint::push(&mut packed, id - last);
             last = id;
-            while delta >= 0x80 {
-                packed.push(delta as u8 | 0x80);
-                delta >>= 7;
-            }
-            packed.push(delta as u8);
             let fields = (0..4).filter(|f| tf[*f] > 0).fold(0, |m, f| m | 1 << f);
             if fields == BODY && tf[3] < 16 {
                 packed.push(BODY | tf[3] << 4);
@@ -277,17 +272,7 @@ impl DocTerms {
         let mut bytes = self.packed.iter().copied();
         let mut id = 0u32;
         std::iter::from_fn(move || {
-            let mut delta = 0u32;
-            let mut shift = 0;
-            loop {
-                let b = bytes.next()?;
-                delta |= u32::from(b & 0x7f) << shift;
-                if b < 0x80 {
-                    break;
-                }
-                shift += 7;
-            }
-            id += delta;
+            id += crate::base::varint::read(&mut bytes)?;
             let head = bytes.next()?;
             let mut tf = [0u8; 4];
             if head >> 4 > 0 {
