@@ -338,6 +338,8 @@ impl Vocabulary {
 pub(crate) struct Analyser {
     pub language: Language,
     vocabulary: std::sync::RwLock<Vocabulary>,
+    /// Tells this analyser's per-thread word memory from another's.
+    id: u64,
 }
 
 impl Clone for Analyser {
@@ -345,6 +347,7 @@ impl Clone for Analyser {
         Analyser {
             language: Language::new(&self.language.code),
             vocabulary: std::sync::RwLock::new(self.vocabulary()),
+            id: next_analyser_id(),
         }
     }
 }
@@ -355,11 +358,36 @@ impl std::fmt::Debug for Analyser {
     }
 }
 
+fn next_analyser_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// What a thread remembers of the words one analyser has met: each word's
+/// id (or that it is a stop word), so a word is hashed once per use, and
+/// the counts of the doc being analysed, by id.
+#[derive(Default)]
+struct Seen {
+    analyser: u64,
+    ids: FastMap<Box<str>, u32>,
+    counts: Vec<[u8; 4]>,
+    /// The ids counted in this doc, to read and clear `counts` by.
+    touched: Vec<u32>,
+}
+
+/// In `Seen::ids`: a stop word (ids are far below it).
+const STOP: u32 = u32::MAX;
+
+thread_local! {
+    static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
+}
+
 impl Analyser {
     pub fn new(language: &str) -> Analyser {
         Analyser {
             language: Language::new(language),
             vocabulary: Default::default(),
+            id: next_analyser_id(),
         }
     }
 
@@ -379,57 +407,80 @@ impl Analyser {
     /// Counts the words of each field; `fields` are title, heading,
     /// description and tags, body.
     pub fn analyse(&self, fields: [&str; 4]) -> DocTerms {
-        let folded = fields.map(|text| (fold(text), text.is_ascii()));
-        // Words borrow from the folded text: no allocation per word.
-        let mut counts: FastMap<&str, [u32; 4]> =
-            FastMap::with_capacity_and_hasher(128, Default::default());
+        SEEN.with_borrow_mut(|seen| {
+            if seen.analyser != self.id {
+                *seen = Seen {
+                    analyser: self.id,
+                    ..Seen::default()
+                };
+            }
+            self.count(seen, fields)
+        })
+    }
+
+    fn count(&self, seen: &mut Seen, fields: [&str; 4]) -> DocTerms {
         let mut lengths = [0u32; 4];
-        for (field, (text, ascii)) in folded.iter().enumerate() {
-            split_words(text, *ascii, |word| {
-                counts.entry(word).or_default()[field] += 1;
-                lengths[field] += 1;
+        for (field, text) in fields.iter().enumerate() {
+            let folded = fold(text);
+            split_words(&folded, text.is_ascii(), |word| {
+                let id = match seen.ids.get(word) {
+                    Some(id) => *id,
+                    None => self.learn(seen, word),
+                };
+                let id = if id != STOP {
+                    lengths[field] += 1;
+                    id
+                } else if field == 0 {
+                    // Stop words do not count, but those in a title stay
+                    // there: a query of stop words only ("how to") still
+                    // finds the pages titled with them. (Rare: titles.)
+                    self.intern(word)
+                } else {
+                    return;
+                };
+                let at = id as usize;
+                if at >= seen.counts.len() {
+                    seen.counts.resize(at + 1, [0; 4]);
+                }
+                let tf = &mut seen.counts[at];
+                if *tf == [0; 4] {
+                    seen.touched.push(id);
+                }
+                // Frequencies saturate at 255: BM25 flattens long before.
+                tf[field] = tf[field].saturating_add(1);
             });
         }
-        // Stop words (checked once per distinct word) do not count, but
-        // those in a title are kept there: a query of stop words only
-        // ("how to") still finds the pages titled with them.
-        counts.retain(|word, tf| {
-            if !self.language.is_stopword(word) {
-                return true;
-            }
-            for f in 0..4 {
-                lengths[f] -= tf[f];
-            }
-            tf[1..].fill(0);
-            tf[0] > 0
-        });
-        // Frequencies saturate at 255: BM25 flattens long before.
-        let saturate = |tf: [u32; 4]| tf.map(|n| n.min(255) as u8);
-        let mut terms: Vec<(u32, [u8; 4])> = Vec::with_capacity(counts.len());
-        let mut unknown: Vec<(&str, [u8; 4])> = Vec::new();
-        // Known words need only a shared lock, so loaders rarely wait:
-        // new words are rare once a few docs are in.
-        {
-            let Ok(vocabulary) = self.vocabulary.read() else {
-                return DocTerms::default();
-            };
-            for (word, tf) in counts {
-                match vocabulary.ids.get(word) {
-                    Some(id) => terms.push((*id, saturate(tf))),
-                    None => unknown.push((word, saturate(tf))),
-                }
-            }
-        }
-        if !unknown.is_empty() {
-            let Ok(mut vocabulary) = self.vocabulary.write() else {
-                return DocTerms::default();
-            };
-            for (word, tf) in unknown {
-                terms.push((vocabulary.intern(word), tf));
-            }
-        }
-        terms.sort_unstable_by_key(|(id, _)| *id);
+        seen.touched.sort_unstable();
+        let terms: Vec<(u32, [u8; 4])> = seen
+            .touched
+            .drain(..)
+            .map(|id| (id, std::mem::take(&mut seen.counts[id as usize])))
+            .collect();
         DocTerms::new(&terms, lengths)
+    }
+
+    /// Remembers a word this thread meets for the first time.
+    fn learn(&self, seen: &mut Seen, word: &str) -> u32 {
+        let id = if self.language.is_stopword(word) {
+            STOP
+        } else {
+            self.intern(word)
+        };
+        seen.ids.insert(word.into(), id);
+        id
+    }
+
+    /// The word's id, shared by all loaders.
+    fn intern(&self, word: &str) -> u32 {
+        // Known words need only a shared lock, so loaders rarely wait.
+        let known = match self.vocabulary.read() {
+            Ok(vocabulary) => vocabulary.ids.get(word).copied(),
+            Err(poisoned) => poisoned.into_inner().ids.get(word).copied(),
+        };
+        known.unwrap_or_else(|| match self.vocabulary.write() {
+            Ok(mut vocabulary) => vocabulary.intern(word),
+            Err(poisoned) => poisoned.into_inner().intern(word),
+        })
     }
 
     /// The search sections of an article, from its rendered sections.
@@ -665,6 +716,33 @@ mod tests {
             ]
         );
         assert_eq!(doc.lengths, [1, 0, 0, 2], "stop words do not count");
+    }
+
+    #[test]
+    fn each_analyser_keeps_its_own_word_ids_on_a_thread() {
+        let first = Analyser::new("en");
+        first.analyse(["", "", "", "alpha beta"]);
+        let second = Analyser::new("en");
+        let doc = second.analyse(["", "", "", "beta beta"]);
+        let vocabulary = second.into_vocabulary();
+        let terms: Vec<(&str, [u8; 4])> = doc
+            .iter()
+            .map(|(id, tf)| (vocabulary.word(id), tf))
+            .collect();
+        assert_eq!(terms, [("beta", [0, 0, 0, 2])]);
+        assert_eq!(vocabulary.len(), 1);
+    }
+
+    #[test]
+    fn counts_start_afresh_for_each_doc() {
+        let analyser = Analyser::new("en");
+        analyser.analyse(["", "", "", "sync sync sync"]);
+        let doc = analyser.analyse(["Sync", "", "", "sync"]);
+        assert_eq!(
+            doc.iter().map(|(_, tf)| tf).collect::<Vec<_>>(),
+            [[1, 0, 0, 1]]
+        );
+        assert_eq!(doc.lengths, [1, 0, 0, 1]);
     }
 
     #[test]
