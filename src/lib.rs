@@ -384,10 +384,8 @@ fn finish_render(mut report: Report, rendered: anyhow::Result<usize>) -> anyhow:
 /// than a failure of the tool. Other errors pass through.
 fn template_failure(mut report: Report, error: anyhow::Error) -> anyhow::Result<Report> {
     let failure = error.downcast::<render::theme::TemplateError>()?;
-    if let Some(text) = failure.text {
-        report.sources.insert(failure.diagnostic.file.clone(), text);
-    }
-    report.diagnostics.push(failure.diagnostic);
+    report.sources.extend(failure.texts);
+    report.diagnostics.extend(failure.diagnostics);
     Ok(report)
 }
 

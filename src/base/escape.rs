@@ -29,22 +29,7 @@ impl serde_json::ser::Formatter for HtmlSafe {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        // Written in runs between replacements, found as `replace_chars`
-        // finds them: most fragments are written whole, and the many
-        // that hold a `…` or `›` (0xE2 too) need no copy either.
-        let mut last = 0;
-        for_each_candidate(fragment, &JSON_SPECIAL, |i| -> std::io::Result<()> {
-            let Some(c) = fragment[i..].chars().next() else {
-                return Ok(());
-            };
-            if let Some(r) = json_replacement(c) {
-                writer.write_all(&fragment.as_bytes()[last..i])?;
-                writer.write_all(r.as_bytes())?;
-                last = i + c.len_utf8();
-            }
-            Ok(())
-        })?;
-        writer.write_all(&fragment.as_bytes()[last..])
+        write_replacing(writer, fragment, &JSON_SPECIAL, json_replacement)
     }
 }
 
@@ -108,10 +93,20 @@ const JSON_SPECIAL: [u8; 4] = [b'<', b'>', b'&', 0xE2];
 /// The bytes the HTML and XML escapers may replace.
 const HTML_SPECIAL: [u8; 6] = [b'<', b'>', b'&', b'"', b'\'', 0xE2];
 
-/// Escapes author text for HTML text and attributes (Tera uses it for
-/// every template variable).
+/// Escapes author text for HTML text and attributes.
 pub fn escape_html(s: &str) -> String {
-    replace_chars(s, &HTML_SPECIAL, |c| match c {
+    replace_chars(s, &HTML_SPECIAL, html_replacement)
+}
+
+/// [`escape_html`] written straight to `out`: Tera's escaper for every
+/// value a template prints.
+pub fn write_escaped_html(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_replacing(out, s, &HTML_SPECIAL, html_replacement)
+}
+
+/// What the HTML escaper writes in place of `c`, if anything.
+fn html_replacement(c: char) -> Option<&'static str> {
+    match c {
         '&' => Some("&amp;"),
         '<' => Some("&lt;"),
         '>' => Some("&gt;"),
@@ -119,7 +114,7 @@ pub fn escape_html(s: &str) -> String {
         '\'' => Some("&#39;"),
         c if is_bidi_control(c) => Some(""),
         _ => None,
-    })
+    }
 }
 
 /// `s` for a URL's query or a `mailto:` field: every byte but RFC 3986's
@@ -155,22 +150,35 @@ pub fn escape_xml(s: &str) -> String {
 fn replace_chars<const N: usize>(
     text: &str,
     may_replace: &[u8; N],
-    replacement: impl Fn(char) -> Option<&'static str>,
+    replacement: fn(char) -> Option<&'static str>,
 ) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
+    let mut out = Vec::with_capacity(text.len() + 16);
+    let _ = write_replacing(&mut out, text, may_replace, replacement);
+    // Only whole characters were replaced, by UTF-8 text.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes `text` with the characters `replacement` names replaced, in
+/// runs between replacements: most text is written whole, and the many
+/// strings holding a `…` or `›` (0xE2 too) need no copy either.
+fn write_replacing<const N: usize, W: std::io::Write + ?Sized>(
+    out: &mut W,
+    text: &str,
+    may_replace: &[u8; N],
+    replacement: fn(char) -> Option<&'static str>,
+) -> std::io::Result<()> {
     let mut last = 0;
-    let _ = for_each_candidate(text, may_replace, |i| {
+    for_each_candidate(text, may_replace, |i| {
         if let Some(c) = text[i..].chars().next()
             && let Some(r) = replacement(c)
         {
-            out.push_str(&text[last..i]);
-            out.push_str(r);
+            out.write_all(&text.as_bytes()[last..i])?;
+            out.write_all(r.as_bytes())?;
             last = i + c.len_utf8();
         }
-        Ok::<(), std::convert::Infallible>(())
-    });
-    out.push_str(&text[last..]);
-    out
+        Ok::<(), std::io::Error>(())
+    })?;
+    out.write_all(&text.as_bytes()[last..])
 }
 
 /// Unicode bidi embeddings, overrides and isolates: in a title or label

@@ -231,10 +231,12 @@ pub const TREES_DIR: &str = "content/trees";
 
 pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
     let (config, config_text, mut diagnostics) = config::load(root)?;
+    crate::timing("load: config");
     let articles = list_files(root, ARTICLES_DIR, "md", &mut diagnostics)?;
     let trees = list_files(root, TREES_DIR, "yaml", &mut diagnostics)?;
     let theme = config.as_ref().map_or("default", |c| c.theme.as_str());
     let static_files = static_files(root, theme)?;
+    crate::timing("load: listed");
     let sources = Sources {
         config: (config, config_text, diagnostics),
         articles,
@@ -385,6 +387,7 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
             })
         })
         .collect();
+    crate::timing("load: articles read");
     let mut articles = Vec::new();
     let mut known = Known {
         static_files: sources.static_files,
@@ -409,6 +412,7 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
         }
     }
 
+    crate::timing("load: articles kept");
     let results: Vec<_> = tree_files
         .par_iter()
         .map(|file| read_and(read, file, |text| tree::load(file, text, &settings)))
@@ -431,6 +435,7 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
         }
     }
 
+    crate::timing("load: trees read");
     articles.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
     trees.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     let (articles, terms) = articles.into_iter().unzip();

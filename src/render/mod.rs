@@ -136,9 +136,6 @@ pub struct Renderer<'a> {
     pub ctx: SiteContext,
     /// `site` as a template value, converted once rather than per page.
     site_value: tera::Value,
-    /// Tells this renderer's `site` from other renderers' (languages,
-    /// preview rebuilds) in the contexts render threads keep.
-    id: u64,
     pub base_path: String,
     /// Trees and steps that lead to each article slug.
     pub pointers: HashMap<String, Vec<LinkItem>>,
@@ -300,7 +297,7 @@ impl<'a> Renderer<'a> {
             theme
                 .tera
                 .render(&name, &context)
-                .map_err(|e| theme.render_error(&name, "every page", &e).into())
+                .map_err(|e| theme.render_error("every page", &e).into())
         };
         let (head_html, header_html, footer_html) =
             (partial("head")?, partial("header")?, partial("footer")?);
@@ -319,18 +316,13 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
-        let site_value = tera::to_value(&ctx).context("template context")?;
+        let site_value = tera::Value::try_from_serializable(&ctx).context("template context")?;
         Ok(Renderer {
             site,
             theme,
             strings,
             ctx,
             site_value,
-            id: {
-                static RENDERERS: std::sync::atomic::AtomicU64 =
-                    std::sync::atomic::AtomicU64::new(1);
-                RENDERERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
             base_path,
             pointers,
             tags,
@@ -446,42 +438,17 @@ impl<'a> Renderer<'a> {
         page: &PageMeta,
         extra: &T,
     ) -> anyhow::Result<String> {
-        let tera::Value::Object(mut values) = tera::to_value(extra).context("template context")?
-        else {
-            anyhow::bail!("template context: the page's values are not a map");
-        };
-        values.insert(
-            "page".into(),
-            tera::to_value(page).context("template context")?,
+        let mut context = tera::Context::from_serialize(extra).context("template context")?;
+        // Tera's maps are shared, not copied: `site` is converted once.
+        context.insert_value("site", self.site_value.clone());
+        context.insert_value(
+            "page",
+            tera::Value::try_from_serializable(page).context("template context")?,
         );
-        let keys: Vec<String> = values.keys().cloned().collect();
-        let values =
-            tera::Context::from_value(tera::Value::Object(values)).context("template context")?;
-        // Each thread keeps a context holding `site` and lends it to every
-        // page it renders, the page's values added and taken out again:
-        // copying `site` into every page's context cost a tenth of
-        // rendering.
-        thread_local! {
-            static CONTEXT: std::cell::RefCell<(u64, tera::Context)> =
-                std::cell::RefCell::new((0, tera::Context::new()));
-        }
-        CONTEXT.with_borrow_mut(|(renderer, context)| {
-            if *renderer != self.id {
-                *context = tera::Context::new();
-                context.insert("site", &self.site_value);
-                *renderer = self.id;
-            }
-            context.extend(values);
-            let html = self.theme.tera.render(template, context);
-            for key in &keys {
-                context.remove(key);
-            }
-            html.map_err(|e| {
-                self.theme
-                    .render_error(template, &page.canonical, &e)
-                    .into()
-            })
-        })
+        self.theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| self.theme.render_error(&page.canonical, &e).into())
     }
 
     pub fn absolute(&self, url: &str) -> String {

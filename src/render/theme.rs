@@ -11,7 +11,6 @@ use anyhow::{Context as _, bail};
 use crate::base::diagnostic::{Diagnostic, Pos};
 use crate::base::embedded::EMBEDDED;
 use crate::render::strings::{BundleFile, Bundles};
-use crate::text::yaml::between;
 
 /// A loaded theme: compiled templates and the static files to copy.
 pub struct Theme {
@@ -32,18 +31,21 @@ pub struct Template {
     pub text: String,
 }
 
-/// A mistake in a template, located in its file: what a theme author
+/// Mistakes in templates, located in their files: what a theme author
 /// needs, rather than Tera's message alone.
 #[derive(Debug)]
 pub struct TemplateError {
-    pub diagnostic: Diagnostic,
-    /// The template's text, to quote the offending line.
-    pub text: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The templates' texts, to quote the offending lines.
+    pub texts: Vec<(PathBuf, String)>,
 }
 
 impl std::fmt::Display for TemplateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        match self.diagnostics.first() {
+            Some(d) => f.write_str(&d.message),
+            None => f.write_str("template error"),
+        }
     }
 }
 
@@ -119,13 +121,27 @@ impl Theme {
         assets: BTreeMap<String, Vec<u8>>,
         bundles: Bundles,
     ) -> anyhow::Result<Theme> {
-        let mut tera = tera::Tera::default();
+        let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's default also escapes `/`, which bloats every URL.
-        tera.set_escape_fn(crate::base::escape::escape_html);
+        // Tera's own escaper leaves bidi controls in author text.
+        tera.set_escape_fn(crate::base::escape::write_escaped_html);
+        // Tera 1's `json_encode`, which themes use to hand data to
+        // scripts; escaped for HTML as every JSON in our pages is.
+        tera.register_filter(
+            "json_encode",
+            |value: tera::Value, kwargs: tera::Kwargs, _: &tera::State| {
+                let json = if kwargs.get::<bool>("pretty")?.unwrap_or(false) {
+                    serde_json::to_string_pretty(&value)
+                } else {
+                    serde_json::to_string(&value)
+                };
+                json.map(|j| crate::base::escape::escape_json_for_html(&j))
+                    .map_err(tera::Error::message)
+            },
+        );
         let sources = templates.iter().map(|(k, t)| (k.as_str(), t.text.as_str()));
         if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(syntax_error(&templates, &e).into());
+            return Err(template_errors(&templates, &e, None).into());
         }
         Ok(Theme {
             tera,
@@ -135,105 +151,137 @@ impl Theme {
         })
     }
 
-    /// Turns a failure to render `template` for the page at `page` into a
-    /// diagnostic on the template line that most likely caused it.
-    pub fn render_error(&self, template: &str, page: &str, error: &tera::Error) -> TemplateError {
-        let chain = tera_error_chain(error);
-        // Tera names what it could not find, but not where: look for it.
-        const VARIABLE_HELP: &str = "templates see `site`, `page` and the page's own values; check the name, or guard it with `{% if … %}`";
-        const NAME_HELP: &str =
-            "check the name against Tera's built-in filters, functions and tests";
-        let found = [
-            ("Variable `", "`", VARIABLE_HELP),
-            ("Filter '", "'", NAME_HELP),
-            ("Function '", "'", NAME_HELP),
-            ("Test '", "'", NAME_HELP),
-        ]
-        .into_iter()
-        .find_map(|(start, end, help)| Some((between(&chain, start, end)?, help)));
-        let culprit = found.and_then(|(needle, _)| {
-            // The page's own template first, then those it extends or includes.
-            let mut order: Vec<&String> = self.templates.keys().collect();
-            order.sort_by_key(|name| name.as_str() != template);
-            order.into_iter().find_map(|name| {
-                let t = &self.templates[name];
-                find(&t.text, needle).map(|pos| (t, pos))
-            })
-        });
-        let reason = chain
-            .rsplit(": ")
-            .next()
-            .unwrap_or(&chain)
-            .trim()
-            .to_string();
-        let message = format!("template failed while rendering `{page}`: {reason}");
-        let (file, pos, text) = match culprit {
-            Some((t, pos)) => (t.file.clone(), pos, Some(t.text.clone())),
-            None => match self.templates.get(template) {
-                Some(t) => (t.file.clone(), Pos::default(), Some(t.text.clone())),
-                None => (PathBuf::from(template), Pos::default(), None),
-            },
+    /// Turns a failure to render the page at `page` into diagnostics on
+    /// the template lines Tera names.
+    pub fn render_error(&self, page: &str, error: &tera::Error) -> TemplateError {
+        template_errors(&self.templates, error, Some(page))
+    }
+}
+
+/// Tera's complaints about templates as diagnostics, each at the line and
+/// column Tera gives; `page` is the page being rendered, if any.
+fn template_errors(
+    templates: &BTreeMap<String, Template>,
+    error: &tera::Error,
+    page: Option<&str>,
+) -> TemplateError {
+    const VARIABLE_HELP: &str = "templates see `site`, `page` and the page's own values; check the name, or guard it with `{% if … %}`";
+    const NAME_HELP: &str = "check the name against Tera's built-in filters, functions and tests";
+    let mut out = TemplateError {
+        diagnostics: Vec::new(),
+        texts: Vec::new(),
+    };
+    for complaint in complaints(error) {
+        let template = templates.get(&complaint.template);
+        let file = template.map_or_else(|| PathBuf::from(&complaint.template), |t| t.file.clone());
+        let (code, message, help) = if let Some(page) = page {
+            (
+                "E-TEMPLATE",
+                format!(
+                    "template failed while rendering `{page}`: {}",
+                    complaint.message
+                ),
+                if complaint.message.contains("not defined")
+                    || complaint.message.contains("undefined")
+                {
+                    VARIABLE_HELP
+                } else {
+                    "fix the template; Tera's message above says what went wrong"
+                },
+            )
+        } else if complaint.message.starts_with("Unknown ") {
+            (
+                "E-TEMPLATE",
+                format!("template uses an {}", lowercase_first(&complaint.message)),
+                NAME_HELP,
+            )
+        } else {
+            (
+                "E-TEMPLATE-SYNTAX",
+                format!("template does not parse: {}", complaint.message),
+                "see https://keats.github.io/tera/docs/ for the template syntax",
+            )
         };
-        let help = found.map_or(
-            "fix the template; Tera's message above says what went wrong",
-            |(_, help)| help,
-        );
-        TemplateError {
-            diagnostic: Diagnostic::error("E-TEMPLATE", &file, pos, message).with_help(help),
-            text,
+        out.diagnostics
+            .push(Diagnostic::error(code, &file, complaint.pos, message).with_help(help));
+        if let Some(t) = template {
+            out.texts.push((t.file.clone(), t.text.clone()));
         }
+    }
+    out
+}
+
+/// One thing Tera found wrong: in which template, where, and what.
+#[derive(Debug, PartialEq)]
+struct Complaint {
+    template: String,
+    pos: Pos,
+    message: String,
+}
+
+/// Every complaint in a Tera error: a parse or render error carries its
+/// span; checks of names after parsing come as reports in one message
+/// (`error: …` then ` --> name:line:column`), all of them at once.
+fn complaints(error: &tera::Error) -> Vec<Complaint> {
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let len = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            vec![Complaint {
+                template: r.filename().to_string(),
+                pos: Pos::new(span.start_line, span.start_col + 1, len),
+                message: r.message().to_string(),
+            }]
+        }
+        tera::ErrorKind::Msg(text) if text.starts_with("error: ") => {
+            text.split("\n\nerror: ").map(parse_report).collect()
+        }
+        _ => vec![Complaint {
+            template: String::new(),
+            pos: Pos::default(),
+            message: error.to_string(),
+        }],
     }
 }
 
-/// A template that does not parse, located from Tera's ` --> line:col`.
-fn syntax_error(templates: &BTreeMap<String, Template>, error: &tera::Error) -> TemplateError {
-    let chain = tera_error_chain(error);
-    let name = between(&chain, "Failed to parse '", "'").unwrap_or_default();
-    let template = templates.get(name);
-    let pos = between(&chain, " --> ", "\n")
-        .and_then(|at| at.trim().split_once(':'))
-        .and_then(|(l, c)| Some(Pos::new(l.parse().ok()?, c.parse().ok()?, 1)))
-        .unwrap_or_default();
-    let reason = chain
-        .lines()
-        .rev()
-        .find_map(|l| l.trim().strip_prefix("= "))
-        .unwrap_or(&chain)
+/// One of Tera's reports: `error: <message>` then ` --> <template>:<line>:<column>`.
+fn parse_report(report: &str) -> Complaint {
+    let mut lines = report.lines();
+    let message = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
         .to_string();
-    let file = template.map_or_else(|| PathBuf::from(name), |t| t.file.clone());
-    TemplateError {
-        diagnostic: Diagnostic::error(
-            "E-TEMPLATE-SYNTAX",
-            &file,
-            pos,
-            format!("template does not parse: {reason}"),
-        )
-        .with_help("see https://keats.github.io/tera/docs/ for the template syntax"),
-        text: template.map(|t| t.text.clone()),
+    // The underline covers the name in backquotes, if there is one.
+    let len = message
+        .split('`')
+        .nth(1)
+        .map_or(1, |name| name.chars().count());
+    let at = lines
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .and_then(|at| {
+            let mut parts = at.rsplitn(3, ':');
+            let column = parts.next()?.parse().ok()?;
+            let line = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_string(), Pos::new(line, column, len)))
+        });
+    let (template, pos) = at.unwrap_or_default();
+    Complaint {
+        template,
+        pos,
+        message,
     }
 }
 
-/// Where `needle` first appears in a template tag (`{{ … }}` or `{% … %}`).
-fn find(text: &str, needle: &str) -> Option<Pos> {
-    for (i, line) in text.lines().enumerate() {
-        let mut from = 0;
-        while let Some(at) = line[from..].find(needle) {
-            let start = from + at;
-            let before = &line[..start];
-            // Only inside a tag, and as a whole name (`title`, not `subtitle`).
-            let in_tag = before.rfind("{{").max(before.rfind("{%"))
-                > before.rfind("}}").max(before.rfind("%}"));
-            let whole = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
-                && !line[start + needle.len()..]
-                    .starts_with(|c: char| c.is_alphanumeric() || c == '_');
-            if in_tag && whole {
-                let column = before.chars().count() + 1;
-                return Some(Pos::new(i + 1, column, needle.chars().count()));
-            }
-            from = start + needle.len();
-        }
-    }
-    None
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
 
 fn add_embedded(
@@ -309,27 +357,28 @@ fn read_tree(
     Ok(())
 }
 
-/// Tera hides the useful part of its errors in `source()`.
-pub fn tera_error_chain(e: &tera::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn finds_names_only_inside_tags_and_whole() {
-        let text = "<p>subtitle title</p>\n{{ page.subtitle }} {{ page.title | upper }}\n";
-        assert_eq!(find(text, "page.title"), Some(Pos::new(2, 24, 10)));
-        assert_eq!(find(text, "upper"), Some(Pos::new(2, 37, 5)));
-        assert_eq!(find(text, "title"), None);
+    fn reads_every_report_of_a_name_check() {
+        let text = "error: Unknown filter `shout`\n --> article.html:3:20\n  |\n3 | x\n  |   ^\n\nerror: Unknown test `odd2`\n --> base.html:10:4\n  |";
+        let found: Vec<Complaint> = text.split("\n\nerror: ").map(parse_report).collect();
+        assert_eq!(
+            found,
+            [
+                Complaint {
+                    template: "article.html".into(),
+                    pos: Pos::new(3, 20, 5),
+                    message: "Unknown filter `shout`".into(),
+                },
+                Complaint {
+                    template: "base.html".into(),
+                    pos: Pos::new(10, 4, 4),
+                    message: "Unknown test `odd2`".into(),
+                },
+            ]
+        );
     }
 }

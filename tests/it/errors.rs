@@ -495,12 +495,12 @@ fn template_mistakes_name_the_template_line_and_page() {
     let cases = [
         (
             "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ article.title }}</h1>\n<p>{{ article.subtitle }}</p>\n{% endblock main %}\n",
-            "error[E-TEMPLATE]: template failed while rendering `https://example.com/articles/a/`: Variable `article.subtitle` not found",
-            "--> templates/article.html:4:7",
+            "error[E-TEMPLATE]: template failed while rendering `https://example.com/articles/a/`: Field `subtitle` is not defined. Available fields: category,",
+            "--> templates/article.html:4:15",
         ),
         (
             "{% extends \"base.html\" %}\n{% block main %}\n{{ article.title | shout }}\n{% endblock main %}\n",
-            "Filter 'shout' not found",
+            "error[E-TEMPLATE]: template uses an unknown filter `shout`",
             "--> templates/article.html:3:20",
         ),
         (
@@ -527,6 +527,31 @@ fn template_mistakes_name_the_template_line_and_page() {
         .filter(|e| e.file_name().to_string_lossy().contains("waymark"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn every_template_mistake_is_reported_at_once() {
+    let site = TestSite::new("invalid/_base");
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ article.title | shout }}{% endblock main %}\n",
+    );
+    site.write(
+        "templates/node.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ node.title | upper | whisper }}{% endblock main %}\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for expected in [
+        "error[E-TEMPLATE]: template uses an unknown filter `shout`",
+        "--> templates/article.html:2:36",
+        "error[E-TEMPLATE]: template uses an unknown filter `whisper`",
+        "--> templates/node.html:2:41",
+        "2 error(s)",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
 }
 
 #[test]
