@@ -369,14 +369,89 @@ fn next_analyser_id() -> u64 {
 #[derive(Default)]
 struct Seen {
     analyser: u64,
-    ids: FastMap<Box<str>, u32>,
+    /// Ids of words up to 16 bytes (nearly all), then of the longer ones.
+    short: ShortWords,
+    long: FastMap<Box<str>, u32>,
     counts: Vec<[u8; 4]>,
     /// The ids counted in this doc, to read and clear `counts` by.
     touched: Vec<u32>,
 }
 
-/// In `Seen::ids`: a stop word (ids are far below it).
+/// In `Seen`'s tables: a stop word (ids are far below it).
 const STOP: u32 = u32::MAX;
+
+/// Word → id for words of up to 16 bytes, each held in its table slot as
+/// two zero-padded 8-byte numbers (words hold no zero byte): a lookup
+/// hashes two numbers and compares two, where a string map hashes bytes
+/// and calls `memcmp`. This lookup runs once per word of the site.
+#[derive(Default)]
+struct ShortWords {
+    /// Open addressing, a power of two long; `[0, 0]` is a free slot.
+    keys: Vec<[u64; 2]>,
+    ids: Vec<u32>,
+    len: usize,
+}
+
+impl ShortWords {
+    /// The key of a word of up to 16 bytes.
+    fn key(word: &str) -> Option<[u64; 2]> {
+        let bytes = word.as_bytes();
+        if bytes.len() > 16 {
+            return None;
+        }
+        let mut padded = [0u8; 16];
+        padded[..bytes.len()].copy_from_slice(bytes);
+        let (low, high) = padded.split_at(8);
+        Some([
+            u64::from_le_bytes(low.try_into().ok()?),
+            u64::from_le_bytes(high.try_into().ok()?),
+        ])
+    }
+
+    /// The slot holding `key`, or the free slot it would take.
+    fn slot(&self, key: [u64; 2]) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let hash = (key[0].wrapping_mul(K) ^ key[1]).wrapping_mul(K);
+        let mask = self.keys.len() - 1;
+        let mut at = (hash >> 32) as usize & mask;
+        while self.keys[at] != key && self.keys[at] != [0, 0] {
+            at = (at + 1) & mask;
+        }
+        at
+    }
+
+    fn get(&self, key: [u64; 2]) -> Option<u32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let at = self.slot(key);
+        (self.keys[at] == key).then(|| self.ids[at])
+    }
+
+    fn insert(&mut self, key: [u64; 2], id: u32) {
+        // At most half full, so probes stay short.
+        if (self.len + 1) * 2 > self.keys.len() {
+            let old = std::mem::take(self);
+            let size = (old.keys.len() * 2).max(1024);
+            *self = ShortWords {
+                keys: vec![[0, 0]; size],
+                ids: vec![0; size],
+                len: 0,
+            };
+            for (k, id) in old.keys.into_iter().zip(old.ids) {
+                if k != [0, 0] {
+                    self.insert(k, id);
+                }
+            }
+        }
+        let at = self.slot(key);
+        if self.keys[at] == [0, 0] {
+            self.len += 1;
+        }
+        self.keys[at] = key;
+        self.ids[at] = id;
+    }
+}
 
 thread_local! {
     static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
@@ -423,8 +498,12 @@ impl Analyser {
         for (field, text) in fields.iter().enumerate() {
             let folded = fold(text);
             split_words(&folded, text.is_ascii(), |word| {
-                let id = match seen.ids.get(word) {
-                    Some(id) => *id,
+                let known = match ShortWords::key(word) {
+                    Some(key) => seen.short.get(key),
+                    None => seen.long.get(word).copied(),
+                };
+                let id = match known {
+                    Some(id) => id,
                     None => self.learn(seen, word),
                 };
                 let id = if id != STOP {
@@ -466,7 +545,12 @@ impl Analyser {
         } else {
             self.intern(word)
         };
-        seen.ids.insert(word.into(), id);
+        match ShortWords::key(word) {
+            Some(key) => seen.short.insert(key, id),
+            None => {
+                seen.long.insert(word.into(), id);
+            }
+        }
         id
     }
 
@@ -731,6 +815,40 @@ mod tests {
             .collect();
         assert_eq!(terms, [("beta", [0, 0, 0, 2])]);
         assert_eq!(vocabulary.len(), 1);
+    }
+
+    #[test]
+    fn short_word_table_finds_every_word_it_was_given() {
+        let mut table = ShortWords::default();
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        for (id, w) in words.iter().enumerate() {
+            let key = ShortWords::key(w).expect("short");
+            assert_eq!(table.get(key), None);
+            table.insert(key, id as u32);
+        }
+        for (id, w) in words.iter().enumerate() {
+            assert_eq!(
+                table.get(ShortWords::key(w).expect("short")),
+                Some(id as u32)
+            );
+        }
+        assert_eq!(table.get(ShortWords::key("w").expect("short")), None);
+        assert!(ShortWords::key("sixteen-bytes-ok").is_some());
+        assert!(ShortWords::key("seventeen-bytes-x").is_none());
+    }
+
+    #[test]
+    fn words_longer_than_sixteen_bytes_are_counted_too() {
+        let analyser = Analyser::new("en");
+        let long = "internationalisation";
+        analyser.analyse(["", "", "", long]);
+        let doc = analyser.analyse(["", "", "", &format!("{long} {long}")]);
+        let vocabulary = analyser.into_vocabulary();
+        let terms: Vec<(&str, [u8; 4])> = doc
+            .iter()
+            .map(|(id, tf)| (vocabulary.word(id), tf))
+            .collect();
+        assert_eq!(terms, [(long, [0, 0, 0, 2])]);
     }
 
     #[test]
