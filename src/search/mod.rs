@@ -298,13 +298,10 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     let shown = Shown::new(site, &tree_label);
     crate::timing("search: docs listed");
     let vocabulary = analyser.into_vocabulary();
-    let mut count = 0;
-    let chunk_hash = write_chunks(&docs, &shown, sink, &mut count)?;
-    crate::timing("search: docs written");
     let doc_count = docs.len();
     let stems = Stems::of(&docs, &vocabulary, &Language::new(&site.config.language));
     crate::timing("search: stemmed");
-    // The terms go into postings; the metadata stays for top lists.
+    // The terms go into postings; the metadata stays for docs chunks.
     let terms: Vec<DocTerms> = docs
         .par_iter_mut()
         .map(|d| stems.merge(&std::mem::take(&mut d.terms)))
@@ -312,7 +309,18 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     crate::timing("search: terms by stem");
     let postings = postings::build(terms, stems.stems.len());
     crate::timing("search: postings scored");
-    let top_hash = write_top_lists(&docs, &shown, &stems.stems, &postings, sink, &mut count)?;
+    let tops = top_lists(&postings, &stems.stems);
+    let mut in_tops = vec![false; docs.len()];
+    for (_, ids) in &tops {
+        for id in ids {
+            in_tops[*id as usize] = true;
+        }
+    }
+    let mut count = 0;
+    let (chunk_hash, shown_json) = write_chunks(&docs, &shown, &in_tops, sink, &mut count)?;
+    crate::timing("search: docs written");
+    let top_hash = write_top_lists(&tops, &shown_json, &stems.stems, sink, &mut count)?;
+    drop(shown_json);
     let groups = group_runs(&docs, &shown);
     let pages = write_page_starts(&docs, sink)?;
     count += 1;
@@ -498,34 +506,65 @@ impl Stems {
 }
 
 /// Writes the doc metadata chunks, named `docs-<n>.<hash>.json` with one
-/// hash of all of them (the manifest then needs no list); returns it.
+/// hash of all of them (the manifest then needs no list); returns it, and
+/// the JSON of each doc that `in_tops` marks, for top lists to reuse.
 /// The hash is of the fields, not the JSON, so each chunk is serialized
 /// once, when written, rather than held or serialized twice.
 fn write_chunks(
     docs: &[Doc],
     shown: &Shown,
+    in_tops: &[bool],
     sink: &Sink,
     count: &mut usize,
-) -> anyhow::Result<String> {
-    let mut hasher = Fingerprint::default();
-    hasher.write(b"docs v1");
-    for d in docs {
-        shown.hash_meta(d, &mut hasher);
-    }
-    let hash = hasher.finish_hex();
-    docs.par_chunks(CHUNK_SIZE)
+) -> anyhow::Result<(String, Vec<Option<Box<str>>>)> {
+    let hashes: Vec<u64> = docs
+        .par_chunks(CHUNK_SIZE)
+        .map(|chunk| {
+            let mut hasher = Fingerprint::default();
+            for d in chunk {
+                shown.hash_meta(d, &mut hasher);
+            }
+            hasher.finish()
+        })
+        .collect();
+    let hash = combined_hash(b"docs v2", &hashes);
+    let kept: Vec<Vec<Option<Box<str>>>> = docs
+        .par_chunks(CHUNK_SIZE)
+        .zip(in_tops.par_chunks(CHUNK_SIZE))
         .enumerate()
-        .try_for_each(|(n, chunk)| {
-            let metas: Vec<DocMeta> = chunk.iter().map(|d| shown.meta(d)).collect();
-            // Same escaping as tree.json: no bidi controls reach the results.
-            let json = to_json_for_html(&metas)?;
+        .map(|(n, (chunk, in_tops))| {
+            let mut json = String::with_capacity(chunk.len() * 512);
+            json.push('[');
+            let mut kept = Vec::with_capacity(chunk.len());
+            for (i, (d, in_top)) in chunk.iter().zip(in_tops).enumerate() {
+                // Same escaping as tree.json: no bidi controls reach the results.
+                let one = to_json_for_html(&shown.meta(d))?;
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&one);
+                kept.push(in_top.then(|| one.into_boxed_str()));
+            }
+            json.push(']');
             sink(OutputFile::new(
                 format!("{}docs-{n}.{hash}.json", link::SEARCH_DIR),
                 json,
-            ))
-        })?;
+            ))?;
+            Ok(kept)
+        })
+        .collect::<anyhow::Result<_>>()?;
     *count += docs.len().div_ceil(CHUNK_SIZE);
-    Ok(hash)
+    Ok((hash, kept.into_iter().flatten().collect()))
+}
+
+/// One hash of parts hashed apart (in parallel), in their order.
+fn combined_hash(label: &[u8], parts: &[u64]) -> String {
+    let mut hasher = Fingerprint::default();
+    hasher.write(label);
+    for part in parts {
+        hasher.write(&part.to_le_bytes());
+    }
+    hasher.finish_hex()
 }
 
 /// The kind and category of a doc: what the results page filters by.
@@ -604,32 +643,9 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// A term's best docs, with their metadata, in one small file: a results
-/// page for a common word needs that file instead of one docs chunk per
-/// result.
-/// (The fields of [`DocMeta`] after `id`: written out rather than
-/// flattened, which serde does through a slow generic map.)
-#[derive(Serialize)]
-struct TopDoc<'a> {
-    id: u32,
-    title: &'a str,
-    url: String,
-    crumb: &'a str,
-    section: Option<&'a str>,
-    text: &'a str,
-}
-
-/// Writes `top-<hash>/<stem>.json` for every stem with at least
-/// [`TOP_MIN_DOCS`] postings: its [`TOP_DOCS`] highest-impact docs, best
-/// first, with their metadata. Returns the hash that names the folder.
-fn write_top_lists(
-    docs: &[Doc],
-    shown: &Shown,
-    stems: &[String],
-    postings: &[Postings],
-    sink: &Sink,
-    count: &mut usize,
-) -> anyhow::Result<String> {
+/// The [`TOP_DOCS`] highest-impact docs, best first, of every stem with
+/// at least [`TOP_MIN_DOCS`] postings; by stem.
+fn top_lists(postings: &[Postings], stems: &[String]) -> Vec<(usize, Vec<u32>)> {
     let mut tops: Vec<(usize, Vec<u32>)> = postings
         .par_iter()
         .enumerate()
@@ -646,42 +662,63 @@ fn write_top_lists(
         })
         .collect();
     // Stem ids follow the order words were first met while loading in
-    // parallel: hash in the order of the stems themselves.
+    // parallel: list in the order of the stems themselves.
     tops.sort_unstable_by(|a, b| stems[a.0].cmp(&stems[b.0]));
-    let mut hasher = Fingerprint::default();
-    hasher.write(b"top v1");
-    for (stem, ids) in &tops {
-        hasher.write(stems[*stem].as_bytes());
-        for id in ids {
-            let d = &docs[*id as usize];
-            hasher.write(&id.to_le_bytes());
-            shown.hash_meta(d, &mut hasher);
-        }
-    }
-    let hash = hasher.finish_hex();
+    tops
+}
+
+/// Writes `top-<hash>/<stem>.json` for each of `tops`: a term's best docs,
+/// with their metadata, in one small file (a results page for a common
+/// word needs it instead of one docs chunk per result). Each entry is the
+/// doc's JSON from the docs chunks with its `id` first. Returns the hash
+/// that names the folder.
+fn write_top_lists(
+    tops: &[(usize, Vec<u32>)],
+    shown_json: &[Option<Box<str>>],
+    stems: &[String],
+    sink: &Sink,
+    count: &mut usize,
+) -> anyhow::Result<String> {
+    let json_of = |id: u32| {
+        shown_json[id as usize]
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("search: doc {id} of a top list was not kept"))
+    };
+    let hashes: Vec<u64> = tops
+        .par_iter()
+        .map(|(stem, ids)| {
+            let mut hasher = Fingerprint::default();
+            hasher.write(stems[*stem].as_bytes());
+            for id in ids {
+                hasher.write(&id.to_le_bytes());
+                hasher.write(json_of(*id)?.as_bytes());
+            }
+            Ok(hasher.finish())
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let hash = combined_hash(b"top v2", &hashes);
     tops.par_iter().try_for_each(|(stem, ids)| {
-        let list: Vec<TopDoc> = ids
-            .iter()
-            .map(|id| {
-                let meta = shown.meta(&docs[*id as usize]);
-                TopDoc {
-                    id: *id,
-                    title: meta.title,
-                    url: meta.url,
-                    crumb: meta.crumb,
-                    section: meta.section,
-                    text: meta.text,
-                }
-            })
-            .collect();
-        let json = to_json_for_html(&list)?;
+        let mut list = String::with_capacity(ids.len() * 512);
+        list.push('[');
+        for (i, id) in ids.iter().enumerate() {
+            // `{"id":N,` then the doc's fields, as in its chunk.
+            let doc = json_of(*id)?;
+            if i > 0 {
+                list.push(',');
+            }
+            list.push_str("{\"id\":");
+            list.push_str(&id.to_string());
+            list.push(',');
+            list.push_str(doc.strip_prefix('{').unwrap_or(doc));
+        }
+        list.push(']');
         sink(OutputFile::new(
             format!(
                 "{}top-{hash}/{}.json",
                 link::SEARCH_DIR,
                 file_key(&stems[*stem])
             ),
-            json,
+            list,
         ))
     })?;
     *count += tops.len();
