@@ -1,7 +1,6 @@
 //! The validate stage: rules that span files — unique slugs and URLs,
 //! categories, `related` lists, internal links and tree exits.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -12,6 +11,7 @@ use crate::load::site::Site;
 use crate::load::tree::{Next, NodeKind};
 use crate::text::link::{self, Dest, Target};
 use crate::text::markdown::Rendered;
+use crate::text::words::{FastMap, FastSet};
 
 /// Every cross-file mistake of the site, in no particular order.
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
@@ -78,21 +78,21 @@ enum Page<'a> {
 struct Index<'a> {
     site: &'a Site,
     /// Each article's heading ids (a handful: a scan beats a set).
-    articles: HashMap<&'a str, &'a [String]>,
+    articles: FastMap<&'a str, &'a [String]>,
     /// Source files of the articles: links name sources, in translations too.
-    article_files: HashSet<std::borrow::Cow<'a, Path>>,
-    trees: HashMap<&'a str, Vec<&'a str>>,
+    article_files: FastSet<std::borrow::Cow<'a, Path>>,
+    trees: FastMap<&'a str, Vec<&'a str>>,
     /// Site paths of every page and file the build writes, but the index,
     /// the articles' pages (in `article_at`) and the troubleshooter steps'
     /// (found through `trees`).
-    paths: HashSet<String>,
+    paths: FastSet<String>,
     /// Site path of an article page (or alias) → the article's slug.
-    article_at: HashMap<String, &'a str>,
+    article_at: FastMap<String, &'a str>,
 }
 
 impl<'a> Index<'a> {
     fn new(site: &'a Site) -> Self {
-        let mut paths: HashSet<String> = [
+        let mut paths: FastSet<String> = [
             "",
             link::SEARCH_DIR,
             "404.html",
@@ -109,7 +109,7 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|c| link::category_path(&c.id)),
         );
-        let mut article_at = HashMap::new();
+        let mut article_at = FastMap::default();
         for a in &site.articles {
             article_at.insert(link::article_path(&a.slug), a.slug.as_str());
             for alias in a.aliases.iter().filter_map(|x| link::alias_path(&x.value)) {
@@ -122,11 +122,15 @@ impl<'a> Index<'a> {
             paths.insert(format!("{}tree.json", link::tree_path(&t.slug)));
         }
         paths.insert(link::TAGS_PATH.to_string());
-        let tags = site.articles.iter().flat_map(|a| &a.tags);
-        paths.extend(
-            tags.chain(site.trees.iter().flat_map(|t| &t.tags))
-                .map(|t| link::tag_path(t)),
-        );
+        // Each tag once: thousands of pages share a few dozen tags.
+        let tags: FastSet<&str> = site
+            .articles
+            .iter()
+            .flat_map(|a| &a.tags)
+            .chain(site.trees.iter().flat_map(|t| &t.tags))
+            .map(String::as_str)
+            .collect();
+        paths.extend(tags.into_iter().map(link::tag_path));
         Index {
             site,
             articles: site
@@ -514,7 +518,7 @@ pub fn article_links(site: &Site, article: &Article) -> Vec<Diagnostic> {
 fn check_duplicates(site: &Site, out: &mut Vec<Diagnostic>) {
     // Grouped by slug first: only the rare duplicates are sorted by file
     // (sorting every path component-wise took 0.1 s at 50,000 articles).
-    let mut by_slug: HashMap<&str, Vec<&PathBuf>> = HashMap::new();
+    let mut by_slug: FastMap<&str, Vec<&PathBuf>> = FastMap::default();
     for article in &site.articles {
         by_slug
             .entry(&article.slug)
@@ -612,7 +616,7 @@ fn check_identity(site: &Site, out: &mut Vec<Diagnostic>) {
 /// Aliases must be site paths and must not take the URL of another page.
 fn check_urls(site: &Site, out: &mut Vec<Diagnostic>) {
     // URL path → the file that takes it, and where (for aliases).
-    let mut taken: HashMap<String, (&Path, Pos)> = HashMap::new();
+    let mut taken: FastMap<String, (&Path, Pos)> = FastMap::default();
     for article in &site.articles {
         let path = link::article_path(&article.slug);
         taken.insert(path, (&article.file, Pos::default()));

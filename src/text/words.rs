@@ -657,6 +657,7 @@ impl std::hash::Hasher for FxHasher {
 }
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {
