@@ -794,8 +794,11 @@ fn deletions(word: &str) -> Vec<String> {
     out
 }
 
-fn prefix(key: &str, len: usize) -> String {
-    key.chars().take(len).collect()
+/// The first `len` characters of `key` (all of it if shorter).
+fn prefix(key: &str, len: usize) -> &str {
+    key.char_indices()
+        .nth(len)
+        .map_or(key, |(at, _)| &key[..at])
 }
 
 /// Groups keys into shards by prefix: 1 letter, and where a group is too
@@ -829,20 +832,21 @@ fn split<'k>(
     keys: &dyn Fn(usize) -> &'k str,
     sizes: &dyn Fn(usize) -> usize,
     members: Vec<usize>,
-    key: String,
+    key: &'k str,
     len: usize,
     out: &mut Vec<(String, Vec<usize>)>,
 ) {
     let size: usize = members.iter().map(|i| sizes(*i)).sum();
     if size <= MAX_SHARD_BYTES || len >= 12 {
-        out.push((key, members));
+        out.push((key.to_string(), members));
         return;
     }
     let mut stay = Vec::new();
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<&'k str, Vec<usize>> = BTreeMap::new();
     for i in members {
         let k = keys(i);
-        if k.chars().count() > len {
+        // Only keys longer than `len` characters go one letter deeper.
+        if k.char_indices().nth(len).is_some() {
             groups.entry(prefix(k, len + 1)).or_default().push(i);
         } else {
             stay.push(i);
@@ -858,7 +862,7 @@ fn split<'k>(
     }
     // Members stay in key order, so shard maps are built from sorted input.
     stay.sort_unstable();
-    out.push((key, stay));
+    out.push((key.to_string(), stay));
 }
 
 /// A file-name-safe form of a shard key (keys may hold any letter).
