@@ -372,10 +372,16 @@ struct Seen {
     /// Ids of words up to 16 bytes (nearly all), then of the longer ones.
     short: ShortWords,
     long: FastMap<Box<str>, u32>,
+    /// The lowercased text being counted, kept for the next.
+    buffer: String,
     counts: Vec<[u8; 4]>,
     /// The ids counted in this doc, to read and clear `counts` by.
     touched: Vec<u32>,
 }
+
+/// What follows the text being counted, so any word's 16 bytes can be
+/// read where it lies.
+const PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
 /// In `Seen`'s tables: a stop word (ids are far below it).
 const STOP: u32 = u32::MAX;
@@ -405,6 +411,27 @@ impl ShortWords {
         Some([
             u64::from_le_bytes(low.try_into().ok()?),
             u64::from_le_bytes(high.try_into().ok()?),
+        ])
+    }
+
+    /// [`ShortWords::key`] of the `len` bytes at `start` of `bytes`, read
+    /// in place: `bytes` must hold 16 bytes from `start` on.
+    fn key_in(bytes: &[u8], start: usize, len: usize) -> Option<[u64; 2]> {
+        if len > 16 {
+            return None;
+        }
+        let read = |at: usize| -> Option<u64> {
+            Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+        };
+        // Keep the word's own bytes: `n` of the 8 at a place.
+        let mask = |n: usize| match n {
+            0 => 0,
+            1..=7 => (1u64 << (8 * n)) - 1,
+            _ => u64::MAX,
+        };
+        Some([
+            read(start)? & mask(len),
+            read(start + 8)? & mask(len.saturating_sub(8)),
         ])
     }
 
@@ -495,10 +522,21 @@ impl Analyser {
 
     fn count(&self, seen: &mut Seen, fields: [&str; 4]) -> DocTerms {
         let mut lengths = [0u32; 4];
+        let mut buffer = std::mem::take(&mut seen.buffer);
         for (field, text) in fields.iter().enumerate() {
-            let folded = fold(text);
-            split_words(&folded, text.is_ascii(), |word| {
-                let known = match ShortWords::key(word) {
+            buffer.clear();
+            if text.is_ascii() {
+                buffer.push_str(text);
+                buffer.make_ascii_lowercase();
+            } else {
+                buffer.push_str(&fold(text));
+            }
+            let end = buffer.len();
+            buffer.push_str(PADDING);
+            let bytes = buffer.as_bytes();
+            split_words(&buffer[..end], text.is_ascii(), |word| {
+                let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
+                let known = match ShortWords::key_in(bytes, start, word.len()) {
                     Some(key) => seen.short.get(key),
                     None => seen.long.get(word).copied(),
                 };
@@ -529,6 +567,7 @@ impl Analyser {
                 tf[field] = tf[field].saturating_add(1);
             });
         }
+        seen.buffer = buffer;
         seen.touched.sort_unstable();
         let terms: Vec<(u32, [u8; 4])> = seen
             .touched
@@ -835,6 +874,15 @@ mod tests {
         }
         assert_eq!(table.get(ShortWords::key("w").expect("short")), None);
         assert!(ShortWords::key("sixteen-bytes-ok").is_some());
+        let text = b"say hello-world sixteen-bytes-ok\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+        for (start, len) in [(0, 3), (4, 5), (10, 5), (16, 16), (4, 11)] {
+            let word = std::str::from_utf8(&text[start..start + len]).expect("ascii");
+            assert_eq!(
+                ShortWords::key_in(text, start, len),
+                ShortWords::key(word),
+                "{word}"
+            );
+        }
         assert!(ShortWords::key("seventeen-bytes-x").is_none());
     }
 
