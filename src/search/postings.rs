@@ -102,7 +102,10 @@ pub(crate) fn build(docs: Vec<DocTerms>, stems: usize) -> Vec<Postings> {
         })
         .collect();
     let bm25 = |d: &DocTerms, stem: u32, tf: &[u8; 4]| {
+        // Fields the term is not in add nothing (most terms are in the
+        // body alone): skipping them leaves the sum as it was.
         let weighted: f32 = (0..4)
+            .filter(|f| tf[*f] > 0)
             .map(|f| {
                 FIELD_WEIGHTS[f] * f32::from(tf[f])
                     / (1.0 - B + B * d.lengths[f] as f32 / average[f]).max(0.1)
