@@ -84,7 +84,8 @@ pub(crate) const TREE_SETTINGS: [&str; 7] = [
 /// (category, tags, dates, order, scenarios) and with whitespace runs made
 /// one space.
 pub fn tree_hash(text: &str) -> String {
-    let mut kept = String::new();
+    // The kept lines' words, one space apart, made in one pass.
+    let mut normal = String::with_capacity(text.len());
     let mut skipping = false;
     for line in text.lines() {
         let top_level = !line.starts_with([' ', '\t']) && !line.trim().is_empty();
@@ -93,13 +94,16 @@ pub fn tree_hash(text: &str) -> String {
             skipping = TREE_SETTINGS.contains(&key);
         }
         if !skipping {
-            kept.push_str(line);
-            kept.push('\n');
+            for word in line.split_whitespace() {
+                if !normal.is_empty() {
+                    normal.push(' ');
+                }
+                normal.push_str(word);
+            }
         }
     }
     let mut h = Fingerprint::default();
-    let normal: Vec<&str> = kept.split_whitespace().collect();
-    h.write(normal.join(" ").as_bytes());
+    h.write(normal.as_bytes());
     h.finish_hex()
 }
 
