@@ -190,10 +190,15 @@ fn template_errors(
                 },
             )
         } else if complaint.message.starts_with("Unknown ") {
+            let help = if complaint.message.starts_with("Unknown template") {
+                "templates are found in the site's `templates/` and then the theme's; check the name"
+            } else {
+                NAME_HELP
+            };
             (
                 "E-TEMPLATE",
                 format!("template uses an {}", lowercase_first(&complaint.message)),
-                NAME_HELP,
+                help,
             )
         } else {
             (

@@ -540,15 +540,22 @@ fn every_template_mistake_is_reported_at_once() {
         "templates/node.html",
         "{% extends \"base.html\" %}\n{% block main %}{{ node.title | upper | whisper }}{% endblock main %}\n",
     );
+    site.write(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}\n{% block main %}{% include \"partials/missing.html\" %}{% endblock main %}\n",
+    );
     let out = site.run(&["check"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     for expected in [
+        "error[E-TEMPLATE]: template uses an unknown template `partials/missing.html`",
+        "--> templates/tag.html:2:28",
+        "help: templates are found in the site's `templates/` and then the theme's",
         "error[E-TEMPLATE]: template uses an unknown filter `shout`",
         "--> templates/article.html:2:36",
         "error[E-TEMPLATE]: template uses an unknown filter `whisper`",
         "--> templates/node.html:2:41",
-        "2 error(s)",
+        "3 error(s)",
     ] {
         assert!(err.contains(expected), "{expected}: {err}");
     }
