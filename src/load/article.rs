@@ -353,7 +353,7 @@ pub fn body_html(article: &Article, text: &str, settings: &Settings) -> Option<S
     let split = split_front_matter(text).ok()?;
     (body_hash(split.body) == article.body_hash).then(|| {
         let origin = Origin::file(&article.file, split.body_line);
-        markdown::render(split.body, origin, settings).html
+        markdown::html(split.body, origin, settings)
     })
 }
 

@@ -110,17 +110,34 @@ fn options() -> Options {
 
 /// Renders `source` to HTML, with everything [`facts`] finds.
 pub fn render(source: &str, origin: Origin, settings: &Settings) -> Rendered {
-    run(source, origin, settings, true)
+    run(source, origin, settings, Want::Both)
+}
+
+/// Only the HTML of `source` (its `html`; the rest is left empty): an
+/// article's page, whose facts were gathered and checked at loading.
+pub fn html(source: &str, origin: Origin, settings: &Settings) -> String {
+    run(source, origin, settings, Want::Html).html
 }
 
 /// What checks and search need of `source` (headings, links, sections,
 /// problems), without making its HTML: loading keeps only these, and the
 /// page renders the HTML when it is written.
 pub fn facts(source: &str, origin: Origin, settings: &Settings) -> Rendered {
-    run(source, origin, settings, false)
+    run(source, origin, settings, Want::Facts)
 }
 
-fn run(source: &str, origin: Origin, settings: &Settings, want_html: bool) -> Rendered {
+/// What a pass over Markdown makes: the facts checks and search need
+/// (plain text by section, links, problems), the HTML, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Facts,
+    Html,
+    Both,
+}
+
+fn run(source: &str, origin: Origin, settings: &Settings, want: Want) -> Rendered {
+    let want_html = want != Want::Facts;
+    let want_facts = want != Want::Html;
     let mut out = Rendered::default();
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, options())
         .into_offset_iter()
@@ -144,13 +161,15 @@ fn run(source: &str, origin: Origin, settings: &Settings, want_html: bool) -> Re
         let is_image = matches!(events[i].0, Event::Start(Tag::Image { .. }));
         match &mut events[i].0 {
             Event::End(TagEnd::Heading(_)) => in_heading = false,
-            Event::Text(text) | Event::Code(text) if !in_heading => {
+            Event::Text(text) | Event::Code(text) if !in_heading && want_facts => {
                 let section = out.sections.last_mut().expect("starts with one section");
                 section.text.push_str(text);
             }
             Event::SoftBreak
             | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)
+                if want_facts =>
+            {
                 let section = out.sections.last_mut().expect("starts with one section");
                 section.text.push(' ');
             }
@@ -193,6 +212,10 @@ fn run(source: &str, origin: Origin, settings: &Settings, want_html: bool) -> Re
                 }
                 if let Some(dest) = link::parse_dest(dest_url, origin.file) {
                     *dest_url = CowStr::from(final_url(&dest, dest_url, settings));
+                    if !want_facts {
+                        i += 1;
+                        continue;
+                    }
                     let len = range.len().min(source.len() - range.start);
                     let chars = source[range.start..range.start + len].chars().count();
                     out.links.push(FoundLink {
@@ -201,7 +224,7 @@ fn run(source: &str, origin: Origin, settings: &Settings, want_html: bool) -> Re
                         image: is_image,
                     });
                 }
-                if !is_image {
+                if !is_image || !want_facts {
                     i += 1;
                     continue;
                 }
@@ -295,9 +318,11 @@ fn run(source: &str, origin: Origin, settings: &Settings, want_html: bool) -> Re
                         _ => None,
                     })
                     .collect();
-                let section = out.sections.last_mut().expect("starts with one section");
-                section.text.push_str(&code);
-                section.text.push(' ');
+                if want_facts {
+                    let section = out.sections.last_mut().expect("starts with one section");
+                    section.text.push_str(&code);
+                    section.text.push(' ');
+                }
                 out.has_code = true;
                 let html = if want_html {
                     code_block(&code, &language)
