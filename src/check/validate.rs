@@ -15,18 +15,26 @@ use crate::text::words::{FastMap, FastSet};
 
 /// Every cross-file mistake of the site, in no particular order.
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
     let index = Index::new(site);
-    check_duplicates(site, &mut out);
-    check_categories(site, &mut out);
-    check_urls(site, &mut out);
-    check_identity(site, &mut out);
-    // The largest part: every link of every article, checked in parallel.
-    out.par_extend(
-        site.articles
-            .par_iter()
-            .flat_map_iter(|article| index.article_links(article)),
+    // The site-wide checks run beside the largest part, every link of
+    // every article (itself in parallel). Diagnostics are sorted later.
+    let (mut out, links) = rayon::join(
+        || {
+            let mut out = Vec::new();
+            check_duplicates(site, &mut out);
+            check_categories(site, &mut out);
+            check_urls(site, &mut out);
+            check_identity(site, &mut out);
+            out
+        },
+        || {
+            site.articles
+                .par_iter()
+                .flat_map_iter(|article| index.article_links(article))
+                .collect::<Vec<_>>()
+        },
     );
+    out.extend(links);
     for tree in &site.trees {
         for node in &tree.nodes {
             let on = Page::Step;
@@ -92,6 +100,46 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(site: &'a Site) -> Self {
+        // Built in two halves side by side: this is the serial start of
+        // the checks, and both cores are otherwise idle here.
+        let ((paths, article_at), (articles, article_files, trees)) = rayon::join(
+            || (Index::paths(site), Index::article_pages(site)),
+            || {
+                let articles = site
+                    .articles
+                    .iter()
+                    .map(|a| (a.slug.as_str(), a.body.heading_ids.as_slice()))
+                    .collect();
+                let article_files = site
+                    .articles
+                    .iter()
+                    .map(|a| match crate::load::translation::split(&a.file) {
+                        Some((slug, _)) => {
+                            std::borrow::Cow::Owned(a.file.with_file_name(format!("{slug}.md")))
+                        }
+                        None => std::borrow::Cow::Borrowed(a.file.as_path()),
+                    })
+                    .collect();
+                let trees = site
+                    .trees
+                    .iter()
+                    .map(|t| (t.slug.as_str(), t.node_ids().collect()))
+                    .collect();
+                (articles, article_files, trees)
+            },
+        );
+        Index {
+            site,
+            articles,
+            article_files,
+            trees,
+            paths,
+            article_at,
+        }
+    }
+
+    /// Site paths of every page and file but articles and steps.
+    fn paths(site: &Site) -> FastSet<String> {
         let mut paths: FastSet<String> = [
             "",
             link::SEARCH_DIR,
@@ -109,13 +157,6 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|c| link::category_path(&c.id)),
         );
-        let mut article_at = FastMap::default();
-        for a in &site.articles {
-            article_at.insert(link::article_path(&a.slug), a.slug.as_str());
-            for alias in a.aliases.iter().filter_map(|x| link::alias_path(&x.value)) {
-                article_at.insert(alias, a.slug.as_str());
-            }
-        }
         for t in &site.trees {
             paths.insert(link::tree_path(&t.slug));
             paths.insert(link::paths_path(&t.slug));
@@ -131,31 +172,19 @@ impl<'a> Index<'a> {
             .map(String::as_str)
             .collect();
         paths.extend(tags.into_iter().map(link::tag_path));
-        Index {
-            site,
-            articles: site
-                .articles
-                .iter()
-                .map(|a| (a.slug.as_str(), a.body.heading_ids.as_slice()))
-                .collect(),
-            article_files: site
-                .articles
-                .iter()
-                .map(|a| match crate::load::translation::split(&a.file) {
-                    Some((slug, _)) => {
-                        std::borrow::Cow::Owned(a.file.with_file_name(format!("{slug}.md")))
-                    }
-                    None => std::borrow::Cow::Borrowed(a.file.as_path()),
-                })
-                .collect(),
-            trees: site
-                .trees
-                .iter()
-                .map(|t| (t.slug.as_str(), t.node_ids().collect()))
-                .collect(),
-            paths,
-            article_at,
+        paths
+    }
+
+    /// Site path of each article page and alias → the article's slug.
+    fn article_pages(site: &'a Site) -> FastMap<String, &'a str> {
+        let mut article_at = FastMap::default();
+        for a in &site.articles {
+            article_at.insert(link::article_path(&a.slug), a.slug.as_str());
+            for alias in a.aliases.iter().filter_map(|x| link::alias_path(&x.value)) {
+                article_at.insert(alias, a.slug.as_str());
+            }
         }
+        article_at
     }
 
     /// Every link, image and `related` entry of one article.
