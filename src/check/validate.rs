@@ -101,7 +101,7 @@ struct Index<'a> {
 impl<'a> Index<'a> {
     fn new(site: &'a Site) -> Self {
         // Built in two halves side by side: this is the serial start of
-        // the checks, and both cores are otherwise idle here.
+        // the checks, where a core would otherwise wait.
         let ((paths, article_at), (articles, article_files, trees)) = rayon::join(
             || (Index::paths(site), Index::article_pages(site)),
             || {

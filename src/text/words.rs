@@ -400,18 +400,13 @@ struct ShortWords {
 
 impl ShortWords {
     /// The key of a word of up to 16 bytes.
+    #[cfg(test)]
     fn key(word: &str) -> Option<[u64; 2]> {
-        let bytes = word.as_bytes();
-        if bytes.len() > 16 {
-            return None;
-        }
-        let mut padded = [0u8; 16];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        let (low, high) = padded.split_at(8);
-        Some([
-            u64::from_le_bytes(low.try_into().ok()?),
-            u64::from_le_bytes(high.try_into().ok()?),
-        ])
+        let mut padded = [0u8; 32];
+        padded
+            .get_mut(..word.len())?
+            .copy_from_slice(word.as_bytes());
+        ShortWords::key_in(&padded, 0, word.len())
     }
 
     /// [`ShortWords::key`] of the `len` bytes at `start` of `bytes`, read
@@ -536,13 +531,14 @@ impl Analyser {
             let bytes = buffer.as_bytes();
             split_words(&buffer[..end], text.is_ascii(), |word| {
                 let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
-                let known = match ShortWords::key_in(bytes, start, word.len()) {
+                let key = ShortWords::key_in(bytes, start, word.len());
+                let known = match key {
                     Some(key) => seen.short.get(key),
                     None => seen.long.get(word).copied(),
                 };
                 let id = match known {
                     Some(id) => id,
-                    None => self.learn(seen, word),
+                    None => self.learn(seen, word, key),
                 };
                 let id = if id != STOP {
                     lengths[field] += 1;
@@ -577,14 +573,15 @@ impl Analyser {
         DocTerms::new(&terms, lengths)
     }
 
-    /// Remembers a word this thread meets for the first time.
-    fn learn(&self, seen: &mut Seen, word: &str) -> u32 {
+    /// Remembers a word this thread meets for the first time (`key`: its
+    /// short-word key, if it is one).
+    fn learn(&self, seen: &mut Seen, word: &str, key: Option<[u64; 2]>) -> u32 {
         let id = if self.language.is_stopword(word) {
             STOP
         } else {
             self.intern(word)
         };
-        match ShortWords::key(word) {
+        match key {
             Some(key) => seen.short.insert(key, id),
             None => {
                 seen.long.insert(word.into(), id);
