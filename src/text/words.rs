@@ -59,12 +59,11 @@ pub(crate) fn fold(text: &str) -> String {
 /// Splits folded text into words; `ascii` says the original text was
 /// ASCII (most help text is), which a byte scanner handles alike.
 pub(crate) fn split_words<'t>(folded: &'t str, ascii: bool, mut f: impl FnMut(&'t str)) {
-    let mut word_and_parts = |word: &'t str| {
+    // Identifiers are found by their parts too: `err_dhcp_timeout` by
+    // `dhcp`, `api.v2.send` by `send`, `2.3.1` by `3`.
+    let mut word_and_parts = |word: &'t str, joined: bool| {
         f(word);
-        // Identifiers are found by their parts too: `err_dhcp_timeout`
-        // by `dhcp`, `api.v2.send` by `send`, `2.3.1` by `3`.
-        // (Joiners are ASCII: a byte scan finds them without decoding.)
-        if word.bytes().any(|b| matches!(b, b'_' | b'.' | b':')) {
+        if joined {
             for part in word.split(IDENTIFIER_JOINERS) {
                 if part.chars().any(char::is_alphanumeric) {
                     f(part);
@@ -76,6 +75,9 @@ pub(crate) fn split_words<'t>(folded: &'t str, ascii: bool, mut f: impl FnMut(&'
         ascii_words(folded, word_and_parts);
         return;
     }
+    // (Joiners are ASCII: a byte scan finds them without decoding.)
+    let has_joiner = |word: &str| word.bytes().any(|b| matches!(b, b'_' | b'.' | b':'));
+    let mut word_and_parts = |word: &'t str| word_and_parts(word, has_joiner(word));
     // Chinese and Japanese are written without spaces between words: a run
     // of their characters is indexed as overlapping pairs (the search
     // client splits queries the same way).
@@ -130,42 +132,66 @@ const IDENTIFIER_JOINERS: [char; 3] = ['_', '.', ':'];
 /// UAX #29 word boundaries restricted to ASCII: letters and digits join,
 /// `_` joins anything, `'`, `.` and `:` join two letters, `,`, `;`, `.`
 /// and `'` join two digits. Words without a letter or digit are dropped.
-fn ascii_words<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+fn ascii_words<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
     let b = text.as_bytes();
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let class = |c: u8| BYTE_CLASS[c as usize];
     let mut i = 0;
     while i < b.len() {
-        if !is_word(b[i]) {
+        if class(b[i]) & WORD == 0 {
             i += 1;
             continue;
         }
         let start = i;
-        while i < b.len() {
-            if is_word(b[i]) {
+        // Every class met in the word: one scan, not one per question.
+        let mut seen = 0;
+        loop {
+            while i < b.len() && class(b[i]) & WORD != 0 {
+                seen |= class(b[i]);
                 i += 1;
-            } else if i + 1 < b.len() && i > start {
-                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
-                let letters = prev.is_ascii_alphabetic()
-                    && next.is_ascii_alphabetic()
-                    && matches!(mid, b'\'' | b'.' | b':');
-                let digits = prev.is_ascii_digit()
-                    && next.is_ascii_digit()
-                    && matches!(mid, b',' | b';' | b'.' | b'\'');
-                if letters || digits {
-                    i += 2;
-                } else {
-                    break;
-                }
-            } else {
+            }
+            // Here `i > start`: the word has at least its first byte.
+            let (Some(&mid), Some(&next)) = (b.get(i), b.get(i + 1)) else {
+                break;
+            };
+            let prev = b[i - 1];
+            let letters = prev.is_ascii_alphabetic()
+                && next.is_ascii_alphabetic()
+                && matches!(mid, b'\'' | b'.' | b':');
+            let digits = prev.is_ascii_digit()
+                && next.is_ascii_digit()
+                && matches!(mid, b',' | b';' | b'.' | b'\'');
+            if !(letters || digits) {
                 break;
             }
+            seen |= class(mid) | class(next);
+            i += 2;
         }
-        let word = &text[start..i];
-        if word.bytes().any(|c| c.is_ascii_alphanumeric()) {
-            f(word);
+        if seen & ALNUM != 0 {
+            f(&text[start..i], seen & JOINER != 0);
         }
     }
 }
+
+/// Byte classes for [`ascii_words`]: bits of what a byte is.
+const WORD: u8 = 1;
+const ALNUM: u8 = 2;
+/// One of [`IDENTIFIER_JOINERS`].
+const JOINER: u8 = 4;
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            table[c] = WORD | ALNUM;
+        }
+        c += 1;
+    }
+    table[b'_' as usize] = WORD | JOINER;
+    table[b'.' as usize] = JOINER;
+    table[b':' as usize] = JOINER;
+    table
+};
 
 /// Language-specific parts: stemmer and stop words.
 pub(crate) struct Language {
@@ -750,7 +776,11 @@ mod tests {
         ];
         for text in samples {
             let mut fast = Vec::new();
-            ascii_words(&text.to_ascii_lowercase(), |w| fast.push(w.to_string()));
+            ascii_words(&text.to_ascii_lowercase(), |w, joined| {
+                let joiner = w.bytes().any(|b| matches!(b, b'_' | b'.' | b':'));
+                assert_eq!(joined, joiner, "{w}");
+                fast.push(w.to_string());
+            });
             let slow: Vec<String> = text
                 .to_lowercase()
                 .unicode_words()
