@@ -18,6 +18,67 @@ pub fn to_json_for_html<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::
         .map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
+/// `text` as a JSON string, escaped as [`to_json_for_html`] escapes it,
+/// appended to `out`: for the search index's hot loops, which write
+/// strings straight into their files rather than through serde.
+pub fn push_json_string(out: &mut String, text: &str) {
+    /// Bytes that need a look: what JSON escapes, and the first byte of
+    /// every character [`json_replacement`] replaces.
+    const LOOK: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = true;
+            b += 1;
+        }
+        table[b'"' as usize] = true;
+        table[b'\\' as usize] = true;
+        let mut i = 0;
+        while i < JSON_SPECIAL.len() {
+            table[JSON_SPECIAL[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    const HEX: [char; 16] = [
+        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f',
+    ];
+    out.push('"');
+    let mut last = 0;
+    // Only ASCII bytes and 0xE2, a first byte, are looked at: each is the
+    // start of a character.
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !LOOK[usize::from(b)] {
+            continue;
+        }
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\t' => "\\t",
+            b'\r' => "\\r",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..0x20 => "",
+            _ => match text[i..].chars().next().and_then(json_replacement) {
+                Some(r) => r,
+                None => continue,
+            },
+        };
+        out.push_str(&text[last..i]);
+        if b < 0x20 && short.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        } else {
+            out.push_str(short);
+        }
+        last = i + text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    out.push_str(&text[last..]);
+    out.push('"');
+}
+
 /// serde_json's compact output with the characters of
 /// [`escape_json_for_html`] escaped inside strings (the only place they
 /// can be in JSON).
@@ -190,6 +251,28 @@ pub fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_written_by_hand_match_serde() {
+        let samples = [
+            "plain",
+            "",
+            "quote \" and \\ back",
+            "</script> & <b>",
+            "ctrl \u{0} \u{1f} \n\t\r\u{8}\u{c} \u{7f}",
+            "line \u{2028} para \u{2029} bidi \u{202E}x\u{2066} – › …",
+            "é中文\u{2069}",
+        ];
+        for text in samples {
+            let mut hand = String::new();
+            push_json_string(&mut hand, text);
+            assert_eq!(
+                hand,
+                to_json_for_html(text).expect("serializes"),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn json_for_html_in_one_pass_is_the_escaped_serialization() {

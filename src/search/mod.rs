@@ -167,6 +167,28 @@ struct DocMeta<'a> {
     text: &'a str,
 }
 
+impl DocMeta<'_> {
+    /// Appends the doc as JSON: what serializing it gives, written
+    /// directly (there is one per doc and section of the site).
+    fn push_json(&self, out: &mut String) {
+        use crate::base::escape::push_json_string as string;
+        out.push_str("{\"title\":");
+        string(out, self.title);
+        out.push_str(",\"url\":");
+        string(out, &self.url);
+        out.push_str(",\"crumb\":");
+        string(out, self.crumb);
+        out.push_str(",\"section\":");
+        match self.section {
+            Some(section) => string(out, section),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"text\":");
+        string(out, self.text);
+        out.push('}');
+    }
+}
+
 /// The docs of the site, in id order: article tops and sections, then
 /// troubleshooter steps (analysed here: trees are small).
 fn collect_docs(
@@ -537,13 +559,13 @@ fn write_chunks(
             json.push('[');
             let mut kept = Vec::with_capacity(chunk.len());
             for (i, (d, in_top)) in chunk.iter().zip(in_tops).enumerate() {
-                // Same escaping as tree.json: no bidi controls reach the results.
-                let one = to_json_for_html(&shown.meta(d))?;
                 if i > 0 {
                     json.push(',');
                 }
-                json.push_str(&one);
-                kept.push(in_top.then(|| one.into_boxed_str()));
+                // Same escaping as tree.json: no bidi controls reach the results.
+                let start = json.len();
+                shown.meta(d).push_json(&mut json);
+                kept.push(in_top.then(|| json[start..].into()));
             }
             json.push(']');
             sink(OutputFile::new(
@@ -654,11 +676,14 @@ fn top_lists(postings: &[Postings], stems: &[String]) -> Vec<(usize, Vec<u32>)> 
             let mut scored: Vec<(u8, u32)> =
                 list.docs().map(|(doc, impact)| (impact, doc)).collect();
             // Best first; equal impacts by doc id, so output is stable.
-            scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            (
-                stem,
-                scored.iter().take(TOP_DOCS).map(|(_, d)| *d).collect(),
-            )
+            // Only the first few are kept: pick them, then sort those.
+            let order = |a: &(u8, u32), b: &(u8, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            if scored.len() > TOP_DOCS {
+                scored.select_nth_unstable_by(TOP_DOCS, order);
+                scored.truncate(TOP_DOCS);
+            }
+            scored.sort_unstable_by(order);
+            (stem, scored.iter().map(|(_, d)| *d).collect())
         })
         .collect();
     // Stem ids follow the order words were first met while loading in
@@ -881,6 +906,22 @@ fn file_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docs_written_by_hand_are_their_serialization() {
+        for section in [None, Some("Step <2> & \"more\"")] {
+            let meta = DocMeta {
+                title: "Reset \u{202E}it\u{2028}",
+                url: "/a/b/#c".into(),
+                crumb: "Troubleshooter › Wi-Fi",
+                section,
+                text: "line\nbreak\ttab \u{1} é…",
+            };
+            let mut hand = String::new();
+            meta.push_json(&mut hand);
+            assert_eq!(hand, to_json_for_html(&meta).expect("serializes"));
+        }
+    }
 
     #[test]
     fn deletion_variants() {

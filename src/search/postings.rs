@@ -59,18 +59,25 @@ impl Postings {
     /// Keeps the `max` highest-impact docs (the lower doc id first among
     /// equals), still in doc order.
     fn keep_best(&mut self, max: usize) {
-        let mut best: Vec<(u32, u8)> = self.docs().collect();
-        // Which docs stay needs a partition, not a sort: ids are unique,
-        // so the order is total and the same docs stay either way.
+        let docs: Vec<(u32, u8)> = self.docs().collect();
+        // Ids are unique, so this order is total: the `max`-th best is a
+        // threshold, and the docs at or above it are kept, in the doc
+        // order they already have (no sort).
         let order = |a: &(u32, u8), b: &(u32, u8)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-        if best.len() > max {
-            best.select_nth_unstable_by(max, order);
-            best.truncate(max);
+        if docs.len() <= max {
+            return;
         }
-        best.sort_unstable_by_key(|(doc, _)| *doc);
         *self = Postings::default();
-        for (doc, impact) in best {
-            self.push(doc, impact);
+        let Some(nth) = max.checked_sub(1) else {
+            return;
+        };
+        let mut best = docs.clone();
+        let (_, &mut last, _) = best.select_nth_unstable_by(nth, order);
+        drop(best);
+        for doc in docs {
+            if order(&doc, &last).is_le() {
+                self.push(doc.0, doc.1);
+            }
         }
         self.bytes.shrink_to_fit();
     }
@@ -101,15 +108,21 @@ pub(crate) fn build(docs: Vec<DocTerms>, stems: usize) -> Vec<Postings> {
             (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
         })
         .collect();
-    let bm25 = |d: &DocTerms, stem: u32, tf: &[u8; 4]| {
+    // Each doc's field lengths against the average, computed once per doc
+    // rather than once per term (the same values, so the same scores).
+    let norms = |d: &DocTerms| {
+        let mut norm = [0f32; 4];
+        for f in 0..4 {
+            norm[f] = (1.0 - B + B * d.lengths[f] as f32 / average[f]).max(0.1);
+        }
+        norm
+    };
+    let bm25 = |norm: &[f32; 4], stem: u32, tf: &[u8; 4]| {
         // Fields the term is not in add nothing (most terms are in the
         // body alone): skipping them leaves the sum as it was.
         let weighted: f32 = (0..4)
             .filter(|f| tf[*f] > 0)
-            .map(|f| {
-                FIELD_WEIGHTS[f] * f32::from(tf[f])
-                    / (1.0 - B + B * d.lengths[f] as f32 / average[f]).max(0.1)
-            })
+            .map(|f| FIELD_WEIGHTS[f] * f32::from(tf[f]) / norm[f])
             .sum();
         idf[stem as usize] * weighted * (K1 + 1.0) / (weighted + K1)
     };
@@ -118,15 +131,17 @@ pub(crate) fn build(docs: Vec<DocTerms>, stems: usize) -> Vec<Postings> {
     let max = docs
         .par_iter()
         .map(|d| {
+            let norm = norms(d);
             d.iter()
-                .map(|(stem, tf)| bm25(d, stem, &tf))
+                .map(|(stem, tf)| bm25(&norm, stem, &tf))
                 .fold(f32::MIN_POSITIVE, f32::max)
         })
         .reduce(|| f32::MIN_POSITIVE, f32::max);
     let mut postings = vec![Postings::default(); stems];
     for (doc, d) in docs.into_iter().enumerate() {
+        let norm = norms(&d);
         for (stem, tf) in d.iter() {
-            let impact = (bm25(&d, stem, &tf) / max * 255.0).round() as u32;
+            let impact = round_positive(bm25(&norm, stem, &tf) / max * 255.0);
             postings[stem as usize].push(doc as u32, impact.clamp(1, 255) as u8);
         }
     }
@@ -138,8 +153,31 @@ pub(crate) fn build(docs: Vec<DocTerms>, stems: usize) -> Vec<Postings> {
     postings
 }
 
+/// `x.round() as u32` for `0 <= x < 2^23`, without a call to libm's
+/// `roundf` (which Rust's `round` is, here, once per posting).
+fn round_positive(x: f32) -> u32 {
+    let whole = x as u32;
+    // Exact: `whole <= x < whole + 1`, so the difference is representable.
+    if x - whole as f32 >= 0.5 {
+        whole + 1
+    } else {
+        whole
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rounding_matches_the_standard_library() {
+        // Every half and whole number up to 300, and its neighbours.
+        for k in 0..600u16 {
+            let half = f32::from(k) * 0.5;
+            for x in [half.next_down().max(0.0), half, half.next_up()] {
+                assert_eq!(super::round_positive(x), x.round() as u32, "{x}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
