@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
+use crate::base::folder::Folder;
+
 /// A file of the built site, by path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -49,6 +51,8 @@ pub fn collect(
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
+    /// `temp`, open: files are made relative to it.
+    folder: Folder,
     committed: bool,
     /// Tells this build's folders from another's in [`LAST_FOLDER`].
     id: u64,
@@ -79,10 +83,13 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&temp);
         std::fs::create_dir(&temp)
             .with_context(|| format!("failed to create `{}`", temp.display()))?;
+        let folder =
+            Folder::open(&temp).with_context(|| format!("failed to open `{}`", temp.display()))?;
         static STAGINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Staging {
             target,
             temp,
+            folder,
             committed: false,
             id: STAGINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
@@ -96,20 +103,25 @@ impl Staging {
                 file.path
             );
         }
-        let path = self.temp.join(&file.path);
-        if let Some(dir) = path.parent() {
+        let path = Path::new(&file.path);
+        let failed = |what: &str, path: &Path| {
+            format!("failed to {what} `{}`", self.temp.join(path).display())
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             LAST_FOLDER.with_borrow_mut(|(staging, last)| {
                 if *staging != self.id || last != dir {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("failed to create `{}`", dir.display()))?;
+                    self.folder
+                        .make_dirs(dir)
+                        .with_context(|| failed("create", dir))?;
                     *staging = self.id;
                     dir.clone_into(last);
                 }
                 anyhow::Ok(())
             })?;
         }
-        std::fs::write(&path, &file.bytes)
-            .with_context(|| format!("failed to write `{}`", path.display()))
+        self.folder
+            .write(path, &file.bytes)
+            .with_context(|| failed("write", path))
     }
 
     /// Swaps the new site in place of the old one.

@@ -6,5 +6,6 @@ pub mod date;
 pub mod diagnostic;
 pub(crate) mod embedded;
 pub(crate) mod escape;
+pub(crate) mod folder;
 pub(crate) mod hash;
 pub(crate) mod varint;

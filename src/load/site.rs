@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, Pos};
+use crate::base::folder::Folder;
 use crate::load::article::{self, Article};
 use crate::load::config::{self, SiteConfig};
 use crate::load::tree::{self, Tree};
@@ -243,11 +244,7 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         trees,
         static_files,
     };
-    Ok(load_from(
-        sources,
-        &Files::Disk(root.to_path_buf()),
-        options,
-    ))
+    Ok(load_from(sources, &Files::disk(root), options))
 }
 
 /// Site paths of the files `static/` and the theme's `static/` publish.
@@ -319,15 +316,21 @@ struct Sources {
 /// every article's HTML from loading on (a large site's biggest part).
 #[derive(Debug, Clone)]
 pub enum Files {
-    Disk(PathBuf),
+    /// The root folder, open when it could be opened.
+    Disk(PathBuf, Option<Arc<Folder>>),
     /// Files held in memory (property tests, the fuzzer).
     Memory(Arc<std::collections::BTreeMap<PathBuf, Vec<u8>>>),
 }
 
 impl Files {
+    pub fn disk(root: &Path) -> Files {
+        Files::Disk(root.to_path_buf(), Folder::open(root).ok().map(Arc::new))
+    }
+
     pub fn read(&self, file: &Path) -> std::io::Result<Vec<u8>> {
         match self {
-            Files::Disk(root) => std::fs::read(root.join(file)),
+            Files::Disk(_, Some(folder)) if file.is_relative() => folder.read(file),
+            Files::Disk(root, _) => std::fs::read(root.join(file)),
             Files::Memory(files) => files
                 .get(file)
                 .cloned()
