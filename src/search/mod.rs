@@ -258,6 +258,7 @@ fn collect_docs(
 }
 
 /// Writes postings as the flat `[delta, impact, delta, impact, …]` list.
+#[cfg(test)]
 fn flat_pairs<S: serde::Serializer>(
     terms: &BTreeMap<&str, &Postings>,
     s: S,
@@ -276,7 +277,9 @@ fn flat_pairs<S: serde::Serializer>(
     map.end()
 }
 
-/// Everything in one shard, by key, borrowed from the dictionary.
+/// Everything in one shard, by key, borrowed from the dictionary: what
+/// [`shard_json`] writes, as serde would (the tests compare the two).
+#[cfg(test)]
 #[derive(Default, Serialize)]
 struct Shard<'a> {
     words: BTreeMap<&'a str, &'a str>,
@@ -285,6 +288,7 @@ struct Shard<'a> {
     typos: BTreeMap<&'a str, Vec<&'a str>>,
 }
 
+#[cfg(test)]
 impl<'a> Shard<'a> {
     fn add(&mut self, key: &'a str, item: &Item, names: &Names<'a>) {
         match *item {
@@ -301,6 +305,93 @@ impl<'a> Shard<'a> {
                 .or_default()
                 .push(names.vocabulary.word(word)),
         }
+    }
+}
+
+/// The JSON of one shard, its `members` (indices of `items`, in key
+/// order): `{"words":{…},"terms":{…},"typos":{…}}`, each map in key order
+/// and a key's later item winning within a map, as a serialized map of
+/// them would be. Written directly: the index has tens of megabytes.
+fn shard_json(members: &[usize], items: &[(&str, Item)], names: &Names) -> String {
+    use crate::base::escape::push_json_string as string;
+    let mut out = String::with_capacity(MAX_SHARD_BYTES / 2);
+    let of_kind = |kind: u8| {
+        members
+            .iter()
+            .map(|&i| &items[i])
+            .filter(move |(_, item)| item.kind() == kind)
+            .peekable()
+    };
+    // One map: each key once, with its run of items (one, or a typo's
+    // list of words).
+    let map = |name: &str, kind: u8, out: &mut String| {
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":{");
+        let mut entries = of_kind(kind);
+        let mut first = true;
+        while let Some((key, item)) = entries.next() {
+            if kind != Item::TYPO && entries.peek().is_some_and(|(next, _)| next == key) {
+                continue; // the later value of this key wins
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            string(out, key);
+            out.push(':');
+            match *item {
+                Item::Stem(stem) => string(out, names.stem(stem)),
+                Item::Postings(id) => {
+                    out.push('[');
+                    for (n, (delta, impact)) in names.postings[id as usize].deltas().enumerate() {
+                        if n > 0 {
+                            out.push(',');
+                        }
+                        push_number(out, delta);
+                        out.push(',');
+                        push_number(out, u32::from(impact));
+                    }
+                    out.push(']');
+                }
+                Item::Typo(word) => {
+                    out.push('[');
+                    string(out, names.vocabulary.word(word));
+                    while let Some((_, Item::Typo(word))) = entries.next_if(|(next, _)| next == key)
+                    {
+                        out.push(',');
+                        string(out, names.vocabulary.word(*word));
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        out.push('}');
+    };
+    out.push('{');
+    map("words", Item::STEM, &mut out);
+    out.push(',');
+    map("terms", Item::POSTINGS, &mut out);
+    out.push(',');
+    map("typos", Item::TYPO, &mut out);
+    out.push('}');
+    out
+}
+
+/// `n` in decimal.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
@@ -359,22 +450,21 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
             .filter(|(_, word, _)| word.chars().count() >= TYPO_MIN_CHARS)
     };
     let mut variants = String::new();
-    let mut variant_count = 0;
-    for (_, word, _) in typo_words() {
-        for variant in deletions(word) {
-            variants.push_str(&variant);
-            variant_count += 1;
-        }
+    // Where each variant ends in `variants`, and its word.
+    let mut ends: Vec<(u32, u32)> = Vec::new();
+    for &(id, word, _) in typo_words() {
+        for_each_deletion(word, |variant| {
+            variants.push_str(variant);
+            ends.push((variants.len() as u32, id));
+        });
     }
     // Sized once: growing a list of millions would briefly hold it twice.
     let mut items: Vec<(&str, Item)> =
-        Vec::with_capacity(variant_count + 2 * used.len() + stems.stems.len());
+        Vec::with_capacity(ends.len() + 2 * used.len() + stems.stems.len());
     let mut at = 0;
-    for &(id, word, _) in typo_words() {
-        for variant in deletions(word) {
-            items.push((&variants[at..at + variant.len()], Item::Typo(id)));
-            at += variant.len();
-        }
+    for (end, id) in ends {
+        items.push((&variants[at..end as usize], Item::Typo(id)));
+        at = end as usize;
     }
     for &(id, word, stem_id) in &used {
         if word.chars().count() >= TYPO_MIN_CHARS {
@@ -404,12 +494,7 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     shard(&key, &size, items.len())
         .into_par_iter()
         .try_for_each(|(key, members)| {
-            let mut shard = Shard::default();
-            for i in members {
-                let (k, item) = &items[i];
-                shard.add(k, item, &names);
-            }
-            let json = to_json_for_html(&shard)?;
+            let json = shard_json(&members, &items, &names);
             let name = format!(
                 "shard-{}.{}.json",
                 file_key(&key),
@@ -762,6 +847,22 @@ enum Item {
     Typo(u32),
 }
 
+impl Item {
+    const STEM: u8 = 0;
+    const POSTINGS: u8 = 1;
+    const TYPO: u8 = 2;
+
+    /// Which shard map the item goes in, and the rank of its kind among a
+    /// key's items.
+    fn kind(&self) -> u8 {
+        match self {
+            Item::Stem(_) => Item::STEM,
+            Item::Postings(_) => Item::POSTINGS,
+            Item::Typo(_) => Item::TYPO,
+        }
+    }
+}
+
 /// The words and postings behind items.
 struct Names<'a> {
     stems: &'a [String],
@@ -776,16 +877,11 @@ impl<'a> Names<'a> {
 
     /// The order of a key's items: stems, postings, typos; each by word.
     fn cmp(&self, a: &Item, b: &Item) -> std::cmp::Ordering {
-        let rank = |i: &Item| match i {
-            Item::Stem(_) => 0,
-            Item::Postings(_) => 1,
-            Item::Typo(_) => 2,
-        };
         match (*a, *b) {
             (Item::Stem(x), Item::Stem(y)) => self.stem(x).cmp(self.stem(y)),
             (Item::Postings(x), Item::Postings(y)) => x.cmp(&y),
             (Item::Typo(x), Item::Typo(y)) => self.vocabulary.word(x).cmp(self.vocabulary.word(y)),
-            _ => rank(a).cmp(&rank(b)),
+            _ => a.kind().cmp(&b.kind()),
         }
     }
 
@@ -802,21 +898,30 @@ impl<'a> Names<'a> {
 }
 
 /// Every way to delete one character from `word`.
+#[cfg(test)]
 fn deletions(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut out: Vec<String> = (0..chars.len())
-        .map(|i| {
-            chars
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, c)| c)
-                .collect()
+    let mut out = Vec::new();
+    for_each_deletion(word, |v| out.push(v.to_string()));
+    out
+}
+
+/// Calls `f` with every way to delete one character from `word`, each
+/// once, in sorted order.
+fn for_each_deletion(word: &str, mut f: impl FnMut(&str)) {
+    let mut variants: Vec<String> = word
+        .char_indices()
+        .map(|(at, c)| {
+            let mut variant = String::with_capacity(word.len());
+            variant.push_str(&word[..at]);
+            variant.push_str(&word[at + c.len_utf8()..]);
+            variant
         })
         .collect();
-    out.sort();
-    out.dedup();
-    out
+    variants.sort_unstable();
+    variants.dedup();
+    for variant in &variants {
+        f(variant);
+    }
 }
 
 /// The first `len` characters of `key` (all of it if shorter).
@@ -963,6 +1068,52 @@ mod tests {
         let sync: Vec<(u32, u8)> = postings[sync as usize].deltas().collect();
         assert_eq!((sync[0].0, sync[1].0), (1, 1), "doc ids 1 and 2 as deltas");
         assert!(sync[0].1 > sync[1].1, "a title match outranks a body match");
+    }
+
+    #[test]
+    fn shards_written_by_hand_are_their_serialization() {
+        let mut postings = vec![Postings::default(); 3];
+        postings[0].push(1, 200);
+        postings[0].push(70_000, 9);
+        postings[2].push(4_294_000_000, 255);
+        let analyser = Analyser::new("en");
+        analyser.analyse(["", "", "", "connect connecting <b>&\"odd\"</b> café"]);
+        let vocabulary = analyser.into_vocabulary();
+        let stems = ["connect".to_string(), "b\u{2028}".to_string()];
+        let names = Names {
+            stems: &stems,
+            vocabulary: &vocabulary,
+            postings: &postings,
+        };
+        // Sorted as the index sorts them, with a key in all three maps,
+        // a typo key with several words, and one key twice in a map.
+        let mut items = vec![
+            ("conect", Item::Typo(0)),
+            ("conect", Item::Typo(1)),
+            ("connect", Item::Stem(0)),
+            ("connect", Item::Postings(0)),
+            ("connect", Item::Typo(0)),
+            ("connecting", Item::Stem(0)),
+            ("connecting", Item::Stem(1)),
+            ("odd\"<", Item::Postings(2)),
+            ("zero", Item::Postings(1)),
+            ("é", Item::Typo(2)),
+        ];
+        items.sort_by(|a, b| a.0.cmp(b.0).then_with(|| names.cmp(&a.1, &b.1)));
+        for members in [(0..items.len()).collect::<Vec<_>>(), vec![2, 3], vec![]] {
+            let mut shard = Shard::default();
+            for &i in &members {
+                shard.add(items[i].0, &items[i].1, &names);
+            }
+            let expected = to_json_for_html(&shard).expect("serializes");
+            assert_eq!(shard_json(&members, &items, &names), expected);
+        }
+        let mut number = String::new();
+        for n in [0, 7, 10, 255, 4_294_967_295] {
+            number.clear();
+            push_number(&mut number, n);
+            assert_eq!(number, n.to_string());
+        }
     }
 
     #[test]
