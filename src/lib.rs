@@ -40,7 +40,7 @@ use render::{Strings, Theme};
 /// Loads and checks the site at `root`, then renders it without writing
 /// anything, so template errors surface too.
 pub fn check(root: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
-    let p = match prepare(root, options)? {
+    let p = match prepare(root, options, None)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
@@ -59,12 +59,15 @@ pub fn translations(root: &Path, options: &BuildOptions) -> anyhow::Result<Repor
 /// Builds the site at `root` into `output`, replacing it only on success.
 pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Result<Report> {
     timing("start");
-    let p = match prepare(root, options)? {
+    // The new site's folder comes first: loading keeps the articles'
+    // rendered bodies beside it (on the output's disk, not in memory).
+    // A build that fails drops it, leaving the last site as it was.
+    let staging = output::Staging::begin(root, output)?;
+    let spill = base::spill::Spill::create_in(staging.folder()).ok();
+    let mut p = match prepare(root, options, spill)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
-    let staging = output::Staging::begin(root, output)?;
-    let mut p = p;
     p.site.forget_check_facts();
     for (edition, _) in &mut p.editions {
         edition.site.forget_check_facts();
@@ -132,8 +135,12 @@ fn render_languages(
 
 /// Loads and checks the site at `root` and loads its theme; `Err` holds
 /// the report that says why it cannot be rendered.
-fn prepare(root: &Path, options: &BuildOptions) -> anyhow::Result<Result<Prepared, Report>> {
-    let loaded = load::site::load(root, options)?;
+fn prepare(
+    root: &Path,
+    options: &BuildOptions,
+    spill: Option<base::spill::Spill>,
+) -> anyhow::Result<Result<Prepared, Report>> {
+    let loaded = load::site::load_spilling(root, options, spill)?;
     timing("loaded");
     let (report, site) = load_and_check(loaded, Some(root));
     timing("checked");
@@ -245,7 +252,7 @@ pub(crate) fn build_in_memory(
     root: &Path,
     options: &BuildOptions,
 ) -> anyhow::Result<(Report, Option<Built>)> {
-    let mut prepared = match prepare(root, options)? {
+    let mut prepared = match prepare(root, options, None)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok((report, None)),
     };

@@ -95,6 +95,11 @@ impl Staging {
         })
     }
 
+    /// The folder the new site is made in.
+    pub fn folder(&self) -> &Path {
+        &self.temp
+    }
+
     /// Writes one file; safe to call from several threads.
     pub fn write(&self, file: &OutputFile) -> anyhow::Result<()> {
         if file.path.split('/').any(|s| s == ".." || s.is_empty()) || file.path.starts_with('/') {

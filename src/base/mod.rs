@@ -8,4 +8,5 @@ pub(crate) mod embedded;
 pub(crate) mod escape;
 pub(crate) mod folder;
 pub(crate) mod hash;
+pub(crate) mod spill;
 pub(crate) mod varint;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::base::diagnostic::{Diagnostic, Pos};
+use crate::base::spill::{Spill, Spilled};
 use crate::text::markdown::{self, Origin, Rendered, Settings};
 use crate::text::source::{FrontMatterError, Located, YamlIndex, split_front_matter};
 use crate::text::words::{Analyser, SectionTerms};
@@ -80,6 +81,8 @@ pub struct Article {
     /// The hash of the body's Markdown, to notice the file changing
     /// between loading and rendering.
     pub body_hash: u64,
+    /// Where loading kept the body's HTML, when it did (see `base::spill`).
+    pub spilled: Option<Spilled>,
     /// The front matter's `extra:` map, for custom templates (`null`
     /// when absent).
     pub extra: serde_json::Value,
@@ -127,10 +130,12 @@ pub fn load(
         analyser,
         drafts,
         Role::Source { hash: false },
+        None,
     )
 }
 
-/// Reads one article in a `role`; see [`load`].
+/// Reads one article in a `role`; see [`load`]. With a `spill`, the
+/// body's HTML is rendered in the same pass and kept there for the page.
 pub fn load_as(
     file: &Path,
     text: &str,
@@ -138,6 +143,7 @@ pub fn load_as(
     analyser: &Analyser,
     drafts: bool,
     role: Role,
+    spill: Option<&Spill>,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = match split_front_matter(text) {
@@ -275,7 +281,15 @@ pub fn load_as(
     };
     let text_hash = matches!(role, Role::Source { hash: true })
         .then(|| crate::load::translation::article_hash(&fm.title, &fm.description, split.body));
-    let mut body = markdown::facts(split.body, Origin::file(file, split.body_line), settings);
+    let origin = Origin::file(file, split.body_line);
+    // A draft left out of the site is never rendered.
+    let spill = spill.filter(|_| !fm.draft || drafts);
+    let mut body = match spill {
+        Some(_) => markdown::render(split.body, origin, settings),
+        None => markdown::facts(split.body, origin, settings),
+    };
+    // If the spill cannot be written to, the page renders from the file.
+    let spilled = spill.and_then(|spill| spill.put(&std::mem::take(&mut body.html)).ok());
     // Keep only what search needs of the text, not the text itself.
     let sections = std::mem::take(&mut body.sections);
     let search = if (fm.draft && !drafts) || matches!(role, Role::Fallback) {
@@ -331,6 +345,7 @@ pub fn load_as(
         related,
         body_hash: body_hash(split.body),
         body,
+        spilled,
         extra,
         source_stamp,
         text_hash,

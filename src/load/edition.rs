@@ -220,7 +220,15 @@ fn load_one(
             let translated = article_files.get(&source.slug).map(|file| {
                 let role = Role::Translation(source);
                 let result = read_and(read, file, |text| {
-                    article::load_as(file, text, &settings, &analyser, options.drafts, role)
+                    article::load_as(
+                        file,
+                        text,
+                        &settings,
+                        &analyser,
+                        options.drafts,
+                        role,
+                        read.spill(),
+                    )
                 });
                 (file, result)
             });
@@ -233,6 +241,7 @@ fn load_one(
                         &analyser,
                         false,
                         Role::Fallback,
+                        read.spill(),
                     )
                 });
                 loaded

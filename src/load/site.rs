@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, Pos};
 use crate::base::folder::Folder;
+use crate::base::spill::Spill;
 use crate::load::article::{self, Article};
 use crate::load::config::{self, SiteConfig};
 use crate::load::tree::{self, Tree};
@@ -231,6 +232,16 @@ pub const ARTICLES_DIR: &str = "content/articles";
 pub const TREES_DIR: &str = "content/trees";
 
 pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
+    load_spilling(root, options, None)
+}
+
+/// [`load`], keeping articles' rendered bodies in `spill` for rendering
+/// (see `base::spill`).
+pub fn load_spilling(
+    root: &Path,
+    options: &BuildOptions,
+    spill: Option<Spill>,
+) -> anyhow::Result<Loaded> {
     let (config, config_text, mut diagnostics) = config::load(root)?;
     crate::timing("load: config");
     let articles = list_files(root, ARTICLES_DIR, "md", &mut diagnostics)?;
@@ -244,7 +255,7 @@ pub fn load(root: &Path, options: &BuildOptions) -> anyhow::Result<Loaded> {
         trees,
         static_files,
     };
-    Ok(load_from(sources, &Files::disk(root), options))
+    Ok(load_from(sources, &Files::disk(root, spill), options))
 }
 
 /// Site paths of the files `static/` and the theme's `static/` publish.
@@ -316,25 +327,46 @@ struct Sources {
 /// every article's HTML from loading on (a large site's biggest part).
 #[derive(Debug, Clone)]
 pub enum Files {
-    /// The root folder, open when it could be opened.
-    Disk(PathBuf, Option<Arc<Folder>>),
+    Disk {
+        root: PathBuf,
+        /// The root, open when it could be opened.
+        folder: Option<Arc<Folder>>,
+        /// Where loading keeps articles' rendered bodies for rendering;
+        /// without it, rendering reads and parses each article again.
+        spill: Option<Arc<Spill>>,
+    },
     /// Files held in memory (property tests, the fuzzer).
     Memory(Arc<std::collections::BTreeMap<PathBuf, Vec<u8>>>),
 }
 
 impl Files {
-    pub fn disk(root: &Path) -> Files {
-        Files::Disk(root.to_path_buf(), Folder::open(root).ok().map(Arc::new))
+    pub fn disk(root: &Path, spill: Option<Spill>) -> Files {
+        Files::Disk {
+            root: root.to_path_buf(),
+            folder: Folder::open(root).ok().map(Arc::new),
+            spill: spill.map(Arc::new),
+        }
     }
 
     pub fn read(&self, file: &Path) -> std::io::Result<Vec<u8>> {
         match self {
-            Files::Disk(_, Some(folder)) if file.is_relative() => folder.read(file),
-            Files::Disk(root, _) => std::fs::read(root.join(file)),
+            Files::Disk {
+                folder: Some(folder),
+                ..
+            } if file.is_relative() => folder.read(file),
+            Files::Disk { root, .. } => std::fs::read(root.join(file)),
             Files::Memory(files) => files
                 .get(file)
                 .cloned()
                 .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+        }
+    }
+
+    /// Where rendered bodies are kept, if anywhere.
+    pub fn spill(&self) -> Option<&Spill> {
+        match self {
+            Files::Disk { spill, .. } => spill.as_deref(),
+            Files::Memory(_) => None,
         }
     }
 }
@@ -386,7 +418,15 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
         .par_iter()
         .map(|file| {
             read_and(read, file, |text| {
-                article::load_as(file, text, &settings, &analyser, options.drafts, role)
+                article::load_as(
+                    file,
+                    text,
+                    &settings,
+                    &analyser,
+                    options.drafts,
+                    role,
+                    read.spill(),
+                )
             })
         })
         .collect();

@@ -837,6 +837,11 @@ impl<'a> Renderer<'a> {
     /// keeps only what checks and search need of it.
     fn article_body(&self, a: &Article) -> anyhow::Result<String> {
         let site = self.site;
+        if let (Some(spilled), Some(spill)) = (a.spilled, site.files.spill()) {
+            return spill
+                .get(spilled)
+                .with_context(|| format!("cannot read the rendered `{}` back", a.file.display()));
+        }
         let bytes = site
             .files
             .read(&a.file)
