@@ -44,24 +44,48 @@ impl Strings {
         self.map.get(key).map_or(key, String::as_str)
     }
 
-    /// The string of `key` with each `{name}` replaced by its value.
+    /// The string of `key` with each `{name}` replaced by its value, in
+    /// one pass (a value is never read for placeholders itself).
     pub fn format(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut out = self.get(key).to_string();
-        for (name, value) in values {
-            out = out.replace(&format!("{{{name}}}"), value);
+        let mut rest = self.get(key);
+        let mut out = String::with_capacity(rest.len() + 32);
+        while let Some(open) = rest.find('{') {
+            let (before, from) = rest.split_at(open);
+            out.push_str(before);
+            let value = from[1..].find('}').and_then(|close| {
+                let name = &from[1..1 + close];
+                let value = values.iter().find(|(n, _)| *n == name)?.1;
+                Some((value, close + 2))
+            });
+            match value {
+                Some((value, len)) => {
+                    out.push_str(value);
+                    rest = &from[len..];
+                }
+                None => {
+                    out.push('{');
+                    rest = &from[1..];
+                }
+            }
         }
+        out.push_str(rest);
         out
     }
 
-    /// "20 November 2026" for `2026-11-20`, in this language.
+    /// "20 November 2026" for `2026-11-20`, in this language (one for
+    /// every article page).
     pub fn date(&self, iso: &str) -> Option<String> {
+        const MONTHS: [&str; 12] = [
+            "month_1", "month_2", "month_3", "month_4", "month_5", "month_6", "month_7", "month_8",
+            "month_9", "month_10", "month_11", "month_12",
+        ];
         let (year, month, day) = crate::base::date::parts(iso)?;
-        let month = self.get(&format!("month_{month}")).to_string();
+        let month = MONTHS.get((month as usize).checked_sub(1)?)?;
         Some(self.format(
             "date_format",
             &[
                 ("day", &day.to_string()),
-                ("month", &month),
+                ("month", self.get(month)),
                 ("year", &year),
             ],
         ))
@@ -303,6 +327,16 @@ mod tests {
         let (s, d) = b.strings("pt-br", at());
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(s.get("a"), "Á");
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let b = bundles(&[("en", "t: \"{a} and {b}, {unknown} {a}{ {b\"\n")]);
+        let (en, _) = b.strings("en", at());
+        assert_eq!(
+            en.format("t", &[("a", "{b}"), ("b", "B")]),
+            "{b} and B, {unknown} {b}{ {b"
+        );
     }
 
     #[test]

@@ -435,62 +435,137 @@ fn exit_title(site: &Site, target: &Target) -> String {
 /// `tree.json`, schema 1 (documented in README): everything a client
 /// needs to walk the tree, with URLs relative to the site's origin.
 fn tree_json(r: &Renderer, tree: &Tree) -> String {
+    // Fields in name order, as a JSON object of them was written before
+    // (serialized straight from these, not through a `Value` tree).
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        description: &'a str,
+        /// Sites with more than one language say which one this is.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
+        nodes: Vec<NodeJson<'a>>,
+        origin: &'a str,
+        schema: u32,
+        slug: &'a str,
+        start: &'a str,
+        title: &'a str,
+        url: String,
+    }
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum NodeJson<'a> {
+        Question {
+            answers: Vec<AnswerJson<'a>>,
+            details_html: Option<&'a str>,
+            id: &'a str,
+            question: &'a str,
+            r#type: &'static str,
+            url: String,
+        },
+        Outcome {
+            body_html: &'a str,
+            id: &'a str,
+            outcome: OutcomeKind,
+            outcome_label: &'a str,
+            related: Vec<RelatedJson>,
+            title: &'a str,
+            r#type: &'static str,
+            url: String,
+        },
+    }
+    #[derive(Serialize)]
+    struct AnswerJson<'a> {
+        exit: Option<String>,
+        exit_title: Option<String>,
+        label: &'a str,
+        next: Option<&'a str>,
+        url: String,
+    }
+    #[derive(Serialize)]
+    struct RelatedJson {
+        title: String,
+        url: String,
+    }
     let base = &r.base_path;
-    let nodes: Vec<serde_json::Value> = tree
+    let nodes = tree
         .nodes
         .iter()
         .map(|node| {
             let url = next_url(base, tree, &Next::Node(node.id.clone()));
             match &node.kind {
-                NodeKind::Question { question, details, answers } => serde_json::json!({
-                    "id": node.id,
-                    "type": "question",
-                    "url": url,
-                    "question": question,
-                    "details_html": details.as_ref().map(|d| d.html.as_str()),
-                    "answers": answers.iter().map(|a| serde_json::json!({
-                        "label": a.label,
-                        "next": match &a.next { Next::Node(id) => Some(id.as_str()), Next::Exit(_) => None },
-                        "exit": match &a.next { Next::Node(_) => None, Next::Exit(t) => Some(crate::load::tree::exit_name(&Next::Exit(t.clone()))) },
-                        "exit_title": match &a.next { Next::Node(_) => None, Next::Exit(t) => Some(exit_title(r.site, t)) },
-                        "url": next_url(base, tree, &a.next),
-                    })).collect::<Vec<_>>(),
-                }),
-                NodeKind::Outcome { title, outcome, body, related } => serde_json::json!({
-                    "id": node.id,
-                    "type": "outcome",
-                    "url": url,
-                    "title": title,
-                    "outcome": outcome,
-                    "outcome_label": outcome_label(r, *outcome),
-                    "body_html": body.html,
-                    "related": related.iter().filter_map(|rel| r.related_item(&rel.value)).map(|i| serde_json::json!({"title": i.title, "url": i.url})).collect::<Vec<_>>(),
-                }),
+                NodeKind::Question {
+                    question,
+                    details,
+                    answers,
+                } => NodeJson::Question {
+                    answers: answers
+                        .iter()
+                        .map(|a| AnswerJson {
+                            exit: match &a.next {
+                                Next::Node(_) => None,
+                                Next::Exit(_) => Some(crate::load::tree::exit_name(&a.next)),
+                            },
+                            exit_title: match &a.next {
+                                Next::Node(_) => None,
+                                Next::Exit(t) => Some(exit_title(r.site, t)),
+                            },
+                            label: &a.label,
+                            next: match &a.next {
+                                Next::Node(id) => Some(id.as_str()),
+                                Next::Exit(_) => None,
+                            },
+                            url: next_url(base, tree, &a.next),
+                        })
+                        .collect(),
+                    details_html: details.as_ref().map(|d| d.html.as_str()),
+                    id: &node.id,
+                    question,
+                    r#type: "question",
+                    url,
+                },
+                NodeKind::Outcome {
+                    title,
+                    outcome,
+                    body,
+                    related,
+                } => NodeJson::Outcome {
+                    body_html: &body.html,
+                    id: &node.id,
+                    outcome: *outcome,
+                    outcome_label: outcome_label(r, *outcome),
+                    related: related
+                        .iter()
+                        .filter_map(|rel| r.related_item(&rel.value))
+                        .map(|i| RelatedJson {
+                            title: i.title,
+                            url: i.url,
+                        })
+                        .collect(),
+                    title,
+                    r#type: "outcome",
+                    url,
+                },
             }
         })
         .collect();
-    let mut doc = serde_json::json!({
-        "schema": TREE_JSON_SCHEMA,
-        "slug": tree.slug,
-        "title": tree.title,
-        "description": tree.description,
-        "origin": r.site.config.origin(),
-        "url": link::tree_url(base, &tree.slug),
-        "start": tree.start,
-        "nodes": nodes,
-    });
-    // Sites with more than one language say which one this is.
-    if r.site.lang.is_multilingual()
-        && let Some(map) = doc.as_object_mut()
-    {
-        let lang = if tree.fallback {
-            r.source_tag()
-        } else {
-            r.site.lang.tag.clone()
-        };
-        map.insert("language".into(), lang.into());
-    }
-    // A `Value` always serializes; its map keys are strings.
+    let doc = Doc {
+        description: &tree.description,
+        language: r.site.lang.is_multilingual().then(|| {
+            if tree.fallback {
+                r.source_tag()
+            } else {
+                r.site.lang.tag.clone()
+            }
+        }),
+        nodes,
+        origin: r.site.config.origin(),
+        schema: TREE_JSON_SCHEMA,
+        slug: &tree.slug,
+        start: &tree.start,
+        title: &tree.title,
+        url: link::tree_url(base, &tree.slug),
+    };
+    // Plain data: it always serializes.
     to_json_for_html(&doc).unwrap_or_default()
 }
 
