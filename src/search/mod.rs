@@ -971,27 +971,34 @@ fn split<'k>(
         out.push((key.to_string(), members));
         return;
     }
+    // Members come in key order, so each sub-group (the keys one letter
+    // longer than `key` that share a prefix) is a run of them.
     let mut stay = Vec::new();
-    let mut groups: BTreeMap<&'k str, Vec<usize>> = BTreeMap::new();
-    for i in members {
-        let k = keys(i);
+    let mut at = 0;
+    while let Some(&first) = members.get(at) {
+        let k = keys(first);
         // Only keys longer than `len` characters go one letter deeper.
-        if k.char_indices().nth(len).is_some() {
-            groups.entry(prefix(k, len + 1)).or_default().push(i);
-        } else {
-            stay.push(i);
+        if k.char_indices().nth(len).is_none() {
+            stay.push(first);
+            at += 1;
+            continue;
         }
-    }
-    for (sub, group) in groups {
+        let sub = prefix(k, len + 1);
+        let run = members[at..]
+            .iter()
+            .take_while(|i| keys(**i).starts_with(sub))
+            .count();
+        let group = &members[at..at + run];
+        at += run;
         let sub_size: usize = group.iter().map(|i| sizes(*i)).sum();
         if sub_size > MAX_SHARD_BYTES / 4 {
-            split(keys, sizes, group, sub, len + 1, out);
+            split(keys, sizes, group.to_vec(), sub, len + 1, out);
         } else {
-            stay.extend(group);
+            stay.extend_from_slice(group);
         }
     }
-    // Members stay in key order, so shard maps are built from sorted input.
-    stay.sort_unstable();
+    // What stays is still in key order, so shard maps are built from
+    // sorted input.
     out.push((key.to_string(), stay));
 }
 
