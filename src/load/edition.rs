@@ -10,11 +10,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, Pos};
-use crate::load::article::{self, Article, Role};
+use crate::load::article::{Article, Role};
 use crate::load::config::{LanguageConfig, SiteConfig};
 use crate::load::site::{
     Availability, BuildOptions, Files, Known, Lang, LangInfo, SearchInput, Site, article_key,
-    read_and, tree_key,
+    read_and, read_article, tree_key,
 };
 use crate::load::translation::{self, Status, TranslationState};
 use crate::load::tree;
@@ -219,31 +219,18 @@ fn load_one(
         .map(|source| {
             let translated = article_files.get(&source.slug).map(|file| {
                 let role = Role::Translation(source);
-                let result = read_and(read, file, |text| {
-                    article::load_as(
-                        file,
-                        text,
-                        &settings,
-                        &analyser,
-                        options.drafts,
-                        role,
-                        read.spill(),
-                    )
-                });
+                let result = read_article(read, file, &settings, &analyser, options.drafts, role);
                 (file, result)
             });
             let fallback = || {
-                let (_, (loaded, _)) = read_and(read, &source.file, |text| {
-                    article::load_as(
-                        &source.file,
-                        text,
-                        &settings,
-                        &analyser,
-                        false,
-                        Role::Fallback,
-                        read.spill(),
-                    )
-                });
+                let (_, (loaded, _)) = read_article(
+                    read,
+                    &source.file,
+                    &settings,
+                    &analyser,
+                    false,
+                    Role::Fallback,
+                );
                 loaded
             };
             // The source's text only where no translation will be shown.

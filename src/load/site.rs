@@ -416,19 +416,7 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
     let role = article::Role::Source { hash: multilingual };
     let results: Vec<_> = article_files
         .par_iter()
-        .map(|file| {
-            read_and(read, file, |text| {
-                article::load_as(
-                    file,
-                    text,
-                    &settings,
-                    &analyser,
-                    options.drafts,
-                    role,
-                    read.spill(),
-                )
-            })
-        })
+        .map(|file| read_article(read, file, &settings, &analyser, options.drafts, role))
         .collect();
     crate::timing("load: articles read");
     let mut articles = Vec::new();
@@ -528,6 +516,21 @@ fn category_rank(config: &SiteConfig, id: &str) -> usize {
         .iter()
         .position(|c| c.id == id)
         .unwrap_or(usize::MAX)
+}
+
+/// Reads and loads one article in `role` (see [`read_and`]), its body's
+/// HTML kept in the spill when there is one.
+pub(crate) fn read_article(
+    read: &Files,
+    file: &Path,
+    settings: &Settings,
+    analyser: &Analyser,
+    drafts: bool,
+    role: article::Role,
+) -> (Option<String>, (Option<article::Loaded>, Vec<Diagnostic>)) {
+    read_and(read, file, |text| {
+        article::load_as(file, text, settings, analyser, drafts, role, read.spill())
+    })
 }
 
 /// Reads a file as UTF-8 and hands it to `parse`; read problems become
