@@ -437,7 +437,7 @@ impl<'a> Renderer<'a> {
         template: &str,
         page: &PageMeta,
         extra: &T,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<Vec<u8>> {
         let mut context = tera::Context::from_serialize(extra).context("template context")?;
         // Tera's maps are shared, not copied: `site` is converted once.
         context.insert_value("site", self.site_value.clone());
@@ -445,10 +445,15 @@ impl<'a> Renderer<'a> {
             "page",
             tera::Value::try_from_serializable(page).context("template context")?,
         );
+        // The page's bytes go to a file: rendered into a buffer the size
+        // of a typical page (Tera's own starts at the template's text and
+        // grows), and not checked again as UTF-8 (Tera writes strings).
+        let mut html = Vec::with_capacity(16 * 1024);
         self.theme
             .tera
-            .render(template, &context)
-            .map_err(|e| self.theme.render_error(&page.canonical, &e).into())
+            .render_to(template, &context, &mut html)
+            .map_err(|e| self.theme.render_error(&page.canonical, &e))?;
+        Ok(html)
     }
 
     pub fn absolute(&self, url: &str) -> String {
@@ -876,7 +881,7 @@ impl<'a> Renderer<'a> {
         self.site.article(slug).map(|a| self.article_item(a))
     }
 
-    fn redirect(&self, to: &str) -> anyhow::Result<String> {
+    fn redirect(&self, to: &str) -> anyhow::Result<Vec<u8>> {
         #[derive(Serialize)]
         struct Redirect<'a> {
             to: &'a str,
