@@ -109,13 +109,14 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
     };
     let mut crumbs = vec![r.home_crumb()];
     crumbs.extend(r.category_crumb(&tree.category.value));
+    // A step's trail: the tree's, then the tree itself (the same for all).
+    let mut node_crumbs = crumbs.clone();
+    node_crumbs.push(tree_item(r, tree));
     let mut files = Vec::with_capacity(tree.nodes.len() + 3);
     for node in &tree.nodes {
         let view_of_node = node_view(r, tree, node);
         let is_start = node.id == tree.start;
         let (title, description) = node_heading(tree, node);
-        let mut node_crumbs = crumbs.clone();
-        node_crumbs.push(tree_item(r, tree));
         let page_url = if is_start {
             &view.url
         } else {
@@ -171,20 +172,18 @@ pub fn render(r: &Renderer, tree: &Tree) -> anyhow::Result<Vec<OutputFile>> {
             ));
         }
     }
-    let mut paths_crumbs = crumbs.clone();
-    paths_crumbs.push(tree_item(r, tree));
     let mut meta = r.meta(
         &format!("{} · {}", r.strings.get("all_paths"), tree.title),
         &tree.description,
         &view.paths_url,
-        paths_crumbs.clone(),
+        node_crumbs.clone(),
     );
     if tree.fallback {
         r.canonical_to_source(&mut meta, &view.paths_url);
     }
     meta.json_ld = Some(breadcrumb_ld(
         r,
-        &paths_crumbs,
+        &node_crumbs,
         r.strings.get("all_paths"),
         &meta.canonical,
     )?);
