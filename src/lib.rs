@@ -63,7 +63,7 @@ pub fn build(root: &Path, output: &Path, options: &BuildOptions) -> anyhow::Resu
     // rendered bodies beside it (on the output's disk, not in memory).
     // A build that fails drops it, leaving the last site as it was.
     let staging = output::Staging::begin(root, output)?;
-    let spill = base::spill::Spill::create_in(staging.folder()).ok();
+    let spill = base::spill::Spill::create_in(staging.path()).ok();
     let mut p = match prepare(root, options, spill)? {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),

@@ -95,8 +95,8 @@ impl Staging {
         })
     }
 
-    /// The folder the new site is made in.
-    pub fn folder(&self) -> &Path {
+    /// Where the new site is made.
+    pub fn path(&self) -> &Path {
         &self.temp
     }
 

@@ -45,18 +45,18 @@ impl Folder {
 
     /// Creates folder `path` and any missing parents.
     pub fn make_dirs(&self, path: &Path) -> std::io::Result<()> {
-        match rustix::fs::mkdirat(&self.fd, path, Mode::from_raw_mode(0o777)) {
-            Ok(()) | Err(Errno::EXIST) => Ok(()),
+        let make = || match rustix::fs::mkdirat(&self.fd, path, Mode::from_raw_mode(0o777)) {
+            Err(Errno::EXIST) => Ok(()),
+            made => made,
+        };
+        match make() {
             Err(Errno::NOENT) => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     self.make_dirs(parent)?;
                 }
-                match rustix::fs::mkdirat(&self.fd, path, Mode::from_raw_mode(0o777)) {
-                    Ok(()) | Err(Errno::EXIST) => Ok(()),
-                    Err(e) => Err(e.into()),
-                }
+                Ok(make()?)
             }
-            Err(e) => Err(e.into()),
+            made => Ok(made?),
         }
     }
 

@@ -74,8 +74,9 @@ pub struct Article {
     pub aliases: Vec<Located<String>>,
     pub related: Vec<Located<String>>,
     /// What the body holds (headings, links, code) but not its HTML,
-    /// which the page renders again from the file: holding every
-    /// article's HTML from loading to rendering doubled a build's memory.
+    /// which waits in the spill (`spilled`) or is rendered again from the
+    /// file: holding every article's HTML from loading to rendering
+    /// doubled a build's memory.
     /// Its plain-text sections are analysed for search and dropped.
     pub body: Rendered,
     /// The hash of the body's Markdown, to notice the file changing

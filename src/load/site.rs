@@ -323,8 +323,9 @@ struct Sources {
 }
 
 /// Where a site's files are read from, by path relative to its root.
-/// Rendering reads each article again for its body rather than holding
-/// every article's HTML from loading on (a large site's biggest part).
+/// An article's HTML is not held from loading on (a large site's biggest
+/// part): it waits in the spill, or the page reads and renders the file
+/// again.
 #[derive(Debug, Clone)]
 pub enum Files {
     Disk {
