@@ -129,69 +129,179 @@ fn cjk_bigrams<'t>(run: &'t str, f: &mut dyn FnMut(&'t str)) {
 /// What joins the parts of identifiers and versions inside one word.
 const IDENTIFIER_JOINERS: [char; 3] = ['_', '.', ':'];
 
-/// UAX #29 word boundaries restricted to ASCII: letters and digits join,
-/// `_` joins anything, `'`, `.` and `:` join two letters, `,`, `;`, `.`
-/// and `'` join two digits. Words without a letter or digit are dropped.
-fn ascii_words<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
-    let b = text.as_bytes();
-    let class = |c: u8| BYTE_CLASS[c as usize];
-    let mut i = 0;
-    while i < b.len() {
-        if class(b[i]) & WORD == 0 {
-            i += 1;
-            continue;
+/// Bits of one 64-byte block of text, bit `i` for byte `i`.
+#[derive(Default, Clone, Copy)]
+struct BlockBits {
+    /// Letters and digits, and `_`: bytes always inside a word.
+    word: u64,
+    letter: u64,
+    digit: u64,
+    /// `'`, `.` and `:`: inside a word between two letters.
+    mid_letter: u64,
+    /// `,`, `;`, `.` and `'`: inside a word between two digits.
+    mid_digit: u64,
+    /// [`IDENTIFIER_JOINERS`].
+    joiner: u64,
+}
+
+impl BlockBits {
+    /// The bits of `block`, 16 bytes at a time with SSE2 (part of every
+    /// x86-64 processor): a comparison of 16 bytes and its bit mask.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "sse2")]
+    fn of_sse2(block: &[u8; 64]) -> BlockBits {
+        use std::arch::x86_64::*;
+        #[target_feature(enable = "sse2")]
+        fn within(x: __m128i, lo: u8, hi: u8) -> __m128i {
+            _mm_and_si128(
+                _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(lo as i8)), x),
+                _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(hi as i8)), x),
+            )
         }
-        let start = i;
-        // Every class met in the word: one scan, not one per question.
-        let mut seen = 0;
-        loop {
-            while i < b.len() && class(b[i]) & WORD != 0 {
-                seen |= class(b[i]);
-                i += 1;
-            }
-            // Here `i > start`: the word has at least its first byte.
-            let (Some(&mid), Some(&next)) = (b.get(i), b.get(i + 1)) else {
-                break;
+        #[target_feature(enable = "sse2")]
+        fn is(x: __m128i, c: u8) -> __m128i {
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8))
+        }
+        #[target_feature(enable = "sse2")]
+        fn any3(a: __m128i, b: __m128i, c: __m128i) -> __m128i {
+            _mm_or_si128(_mm_or_si128(a, b), c)
+        }
+        let mut bits = BlockBits::default();
+        for (q, quarter) in block.chunks_exact(16).enumerate() {
+            let mut lo = [0u8; 8];
+            let mut hi = [0u8; 8];
+            lo.copy_from_slice(&quarter[..8]);
+            hi.copy_from_slice(&quarter[8..]);
+            let v = _mm_set_epi64x(i64::from_le_bytes(hi), i64::from_le_bytes(lo));
+            let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', b'z');
+            let digit = within(v, b'0', b'9');
+            let (underscore, apostrophe, dot, colon) =
+                (is(v, b'_'), is(v, b'\''), is(v, b'.'), is(v, b':'));
+            let comma_semicolon = _mm_or_si128(is(v, b','), is(v, b';'));
+            let shift = 16 * q;
+            let add = |to: &mut u64, m: __m128i| {
+                *to |= u64::from(_mm_movemask_epi8(m) as u16) << shift;
             };
-            let prev = b[i - 1];
-            let letters = prev.is_ascii_alphabetic()
-                && next.is_ascii_alphabetic()
-                && matches!(mid, b'\'' | b'.' | b':');
-            let digits = prev.is_ascii_digit()
-                && next.is_ascii_digit()
-                && matches!(mid, b',' | b';' | b'.' | b'\'');
-            if !(letters || digits) {
-                break;
-            }
-            seen |= class(mid) | class(next);
-            i += 2;
+            add(&mut bits.letter, letter);
+            add(&mut bits.digit, digit);
+            add(&mut bits.word, any3(letter, digit, underscore));
+            add(&mut bits.mid_letter, any3(apostrophe, dot, colon));
+            add(&mut bits.mid_digit, any3(comma_semicolon, dot, apostrophe));
+            add(&mut bits.joiner, any3(underscore, dot, colon));
         }
-        if seen & ALNUM != 0 {
-            f(&text[start..i], seen & JOINER != 0);
+        bits
+    }
+
+    /// The bits of `block`.
+    fn of(block: &[u8; 64]) -> BlockBits {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every processor
+        // this code is compiled for has it.
+        #[cfg(target_arch = "x86_64")]
+        return unsafe { BlockBits::of_sse2(block) };
+        #[cfg(not(target_arch = "x86_64"))]
+        BlockBits::of_bytes(block)
+    }
+
+    /// The bits of `block`, a byte at a time.
+    #[cfg_attr(target_arch = "x86_64", cfg(test))]
+    fn of_bytes(block: &[u8; 64]) -> BlockBits {
+        let mut bits = BlockBits::default();
+        for (i, &c) in block.iter().enumerate() {
+            let bit = |yes: bool| u64::from(yes) << i;
+            bits.word |= bit(c.is_ascii_alphanumeric() || c == b'_');
+            bits.letter |= bit(c.is_ascii_alphabetic());
+            bits.digit |= bit(c.is_ascii_digit());
+            bits.mid_letter |= bit(matches!(c, b'\'' | b'.' | b':'));
+            bits.mid_digit |= bit(matches!(c, b',' | b';' | b'.' | b'\''));
+            bits.joiner |= bit(matches!(c, b'_' | b'.' | b':'));
         }
+        bits
     }
 }
 
-/// Byte classes for [`ascii_words`]: bits of what a byte is.
-const WORD: u8 = 1;
-const ALNUM: u8 = 2;
-/// One of [`IDENTIFIER_JOINERS`].
-const JOINER: u8 = 4;
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        if b.is_ascii_alphanumeric() {
-            table[c] = WORD | ALNUM;
+/// UAX #29 word boundaries restricted to ASCII: letters and digits join,
+/// `_` joins anything, `'`, `.` and `:` join two letters, `,`, `;`, `.`
+/// and `'` join two digits. Words without a letter or digit are dropped.
+/// `f` is told whether the word holds an identifier joiner.
+///
+/// A byte-at-a-time scanner pays a mispredicted branch at the end of
+/// nearly every word; here each 64-byte block is classified at once into
+/// bit masks (the bytes inside words are a formula of their neighbours),
+/// and words are read off the mask's edges.
+fn ascii_words<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
+    let b = text.as_bytes();
+    // The last block is padded with zeros: bytes outside every word.
+    let block_at = |k: usize| -> BlockBits {
+        let rest = b.get(k * 64..).unwrap_or_default();
+        match rest.first_chunk::<64>() {
+            Some(full) => BlockBits::of(full),
+            None => {
+                let mut padded = [0u8; 64];
+                padded[..rest.len()].copy_from_slice(rest);
+                BlockBits::of(&padded)
+            }
         }
-        c += 1;
+    };
+    let blocks = b.len().div_ceil(64);
+    let mut next = if blocks > 0 {
+        block_at(0)
+    } else {
+        BlockBits::default()
+    };
+    let mut prev = BlockBits::default();
+    let mut prev_in = 0u64;
+    // The word being read: where it starts, and whether it has a letter
+    // or digit, and a joiner, in the blocks before this one.
+    let mut start = 0usize;
+    let mut open_alnum = false;
+    let mut open_joiner = false;
+    for k in 0..blocks {
+        let cur = next;
+        next = if k + 1 < blocks {
+            block_at(k + 1)
+        } else {
+            BlockBits::default()
+        };
+        let before = |bits: u64, prev_bits: u64| bits << 1 | prev_bits >> 63;
+        let after = |bits: u64, next_bits: u64| bits >> 1 | next_bits << 63;
+        let inside = cur.word
+            | cur.mid_letter & before(cur.letter, prev.letter) & after(cur.letter, next.letter)
+            | cur.mid_digit & before(cur.digit, prev.digit) & after(cur.digit, next.digit);
+        let alnum = cur.letter | cur.digit;
+        let mut edges = inside ^ (inside << 1 | prev_in);
+        let base = k * 64;
+        while edges != 0 {
+            let at = edges.trailing_zeros();
+            edges &= edges - 1;
+            if inside >> at & 1 == 1 {
+                start = base + at as usize;
+                open_alnum = false;
+                open_joiner = false;
+            } else {
+                // The word's bits in this block (from 0 if it began before).
+                let from = start.saturating_sub(base) as u32;
+                let span = (u64::MAX << from) & !(u64::MAX << at);
+                if open_alnum || alnum & span != 0 {
+                    f(
+                        &text[start..base + at as usize],
+                        open_joiner || cur.joiner & span != 0,
+                    );
+                }
+            }
+        }
+        if inside >> 63 == 1 {
+            let from = start.saturating_sub(base) as u32;
+            let span = u64::MAX << from;
+            open_alnum |= alnum & span != 0;
+            open_joiner |= cur.joiner & span != 0;
+        }
+        prev_in = inside >> 63;
+        prev = cur;
     }
-    table[b'_' as usize] = WORD | JOINER;
-    table[b'.' as usize] = JOINER;
-    table[b':' as usize] = JOINER;
-    table
-};
+    if prev_in == 1 && open_alnum {
+        f(&text[start..], open_joiner);
+    }
+}
 
 /// Language-specific parts: stemmer and stop words.
 pub(crate) struct Language {
@@ -400,8 +510,10 @@ struct Seen {
     long: FastMap<Box<str>, u32>,
     /// The lowercased text being counted, kept for the next.
     buffer: String,
+    /// The doc's counts of each word, by id + 1 (slot 0: stop words).
     counts: Vec<[u8; 4]>,
-    /// The ids counted in this doc, to read and clear `counts` by.
+    /// The ids counted in this doc (the first of them: as many as it
+    /// has), to read and clear `counts` by; as long as `counts`.
     touched: Vec<u32>,
 }
 
@@ -543,6 +655,7 @@ impl Analyser {
 
     fn count(&self, seen: &mut Seen, fields: [&str; 4]) -> DocTerms {
         let mut lengths = [0u32; 4];
+        let mut touched = 0;
         let mut buffer = std::mem::take(&mut seen.buffer);
         for (field, text) in fields.iter().enumerate() {
             buffer.clear();
@@ -554,49 +667,81 @@ impl Analyser {
             }
             let end = buffer.len();
             buffer.push_str(PADDING);
-            let bytes = buffer.as_bytes();
-            split_words(&buffer[..end], text.is_ascii(), |word| {
-                let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
-                let key = ShortWords::key_in(bytes, start, word.len());
-                let known = match key {
-                    Some(key) => seen.short.get(key),
-                    None => seen.long.get(word).copied(),
-                };
-                let id = match known {
-                    Some(id) => id,
-                    None => self.learn(seen, word, key),
-                };
-                let id = if id != STOP {
-                    lengths[field] += 1;
-                    id
-                } else if field == 0 {
-                    // Stop words do not count, but those in a title stay
-                    // there: a query of stop words only ("how to") still
-                    // finds the pages titled with them. (Rare: titles.)
-                    self.intern(word)
-                } else {
-                    return;
-                };
-                let at = id as usize;
-                if at >= seen.counts.len() {
-                    seen.counts.resize(at + 1, [0; 4]);
-                }
-                let tf = &mut seen.counts[at];
-                if *tf == [0; 4] {
-                    seen.touched.push(id);
-                }
-                // Frequencies saturate at 255: BM25 flattens long before.
-                tf[field] = tf[field].saturating_add(1);
-            });
+            let words = (&buffer[..end], text.is_ascii());
+            // Titles keep their stop words: a copy of the loop of its own,
+            // so the others' have no test for it.
+            lengths[field] = if field == 0 {
+                self.count_field::<true>(seen, words, &buffer, field, &mut touched)
+            } else {
+                self.count_field::<false>(seen, words, &buffer, field, &mut touched)
+            };
         }
         seen.buffer = buffer;
-        seen.touched.sort_unstable();
-        let terms: Vec<(u32, [u8; 4])> = seen
-            .touched
-            .drain(..)
-            .map(|id| (id, std::mem::take(&mut seen.counts[id as usize])))
+        let ids = &mut seen.touched[..touched];
+        ids.sort_unstable();
+        let terms: Vec<(u32, [u8; 4])> = ids
+            .iter()
+            .map(|&id| (id, std::mem::take(&mut seen.counts[id as usize + 1])))
             .collect();
         DocTerms::new(&terms, lengths)
+    }
+
+    /// Counts the words of one field, `(text, is ASCII)`, which lies in
+    /// `padded` with [`PADDING`] after it, into `seen.counts`, noting
+    /// each id first counted in the doc after the `touched` noted before.
+    /// Returns the field's length.
+    #[inline(always)]
+    fn count_field<const TITLE: bool>(
+        &self,
+        seen: &mut Seen,
+        (text, ascii): (&str, bool),
+        padded: &str,
+        field: usize,
+        touched: &mut usize,
+    ) -> u32 {
+        let bytes = padded.as_bytes();
+        let mut length = 0;
+        let mut noted = *touched;
+        split_words(text, ascii, |word| {
+            let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
+            let key = ShortWords::key_in(bytes, start, word.len());
+            let known = match key {
+                Some(key) => seen.short.get(key),
+                None => seen.long.get(word).copied(),
+            };
+            let mut id = match known {
+                Some(id) => id,
+                None => self.learn(seen, word, key),
+            };
+            // Stop words do not count in a field's length...
+            length += u32::from(id != STOP);
+            if TITLE && id == STOP {
+                // ...but those in a title stay there: a query of stop
+                // words only ("how to") still finds the pages titled
+                // with them.
+                id = self.intern(word);
+            }
+            // A third of words are stop words, in no pattern a branch
+            // predictor could learn: they are counted too, into slot 0,
+            // which nothing reads, and a word's first count in the doc is
+            // noted without a branch either.
+            let counted = id != STOP;
+            let slot = if counted { id as usize + 1 } else { 0 };
+            if slot >= seen.counts.len() {
+                seen.counts.resize(slot + 1, [0; 4]);
+                seen.touched.resize(slot + 1, 0);
+            }
+            let tf = &mut seen.counts[slot];
+            let first = counted && *tf == [0; 4];
+            // In bounds: each id is noted once, and `counts` has a slot
+            // for each id besides slot 0.
+            seen.touched[noted] = id;
+            noted += usize::from(first);
+            // Frequencies saturate at 255: BM25 flattens long before.
+            tf[field] = tf[field].saturating_add(1);
+        });
+        *touched = noted;
+        length
     }
 
     /// Remembers a word this thread meets for the first time (`key`: its
@@ -787,6 +932,73 @@ mod tests {
                 .map(str::to_string)
                 .collect();
             assert_eq!(fast, slow, "{text}");
+        }
+    }
+
+    /// Texts of the bytes that decide word edges, in every length from
+    /// nothing to a few blocks (words cross block edges), from a fixed seed.
+    fn edge_texts() -> impl Iterator<Item = String> {
+        let alphabet = b"ab9_.:',; -\n0";
+        let mut seed = 12345u64;
+        (0..200).flat_map(move |len| {
+            (0..50)
+                .map(|_| {
+                    (0..len)
+                        .map(|_| {
+                            seed = seed
+                                .wrapping_mul(6364136223846793005)
+                                .wrapping_add(1442695040888963407);
+                            alphabet[(seed >> 33) as usize % alphabet.len()] as char
+                        })
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+        })
+    }
+
+    #[test]
+    fn ascii_words_match_unicode_segmentation_at_every_edge() {
+        for text in edge_texts() {
+            let mut fast = Vec::new();
+            ascii_words(&text, |w, joined| {
+                let joiner = w.bytes().any(|b| matches!(b, b'_' | b'.' | b':'));
+                assert_eq!(joined, joiner, "{w:?} in {text:?}");
+                fast.push(w);
+            });
+            let slow: Vec<&str> = text.unicode_words().collect();
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn block_bits_are_the_same_by_vector_and_by_byte() {
+        // Every byte value, and the texts' mixes of the bytes that matter.
+        let every_byte: Vec<u8> = (0..=255).collect();
+        let texts = edge_texts()
+            .filter(|t| t.len() >= 64)
+            .map(String::into_bytes);
+        for bytes in texts.chain(every_byte.chunks(64).map(<[u8]>::to_vec)) {
+            let block: &[u8; 64] = bytes[..64].try_into().expect("64 bytes");
+            let (a, b) = (BlockBits::of(block), BlockBits::of_bytes(block));
+            assert_eq!(
+                [
+                    a.word,
+                    a.letter,
+                    a.digit,
+                    a.mid_letter,
+                    a.mid_digit,
+                    a.joiner
+                ],
+                [
+                    b.word,
+                    b.letter,
+                    b.digit,
+                    b.mid_letter,
+                    b.mid_digit,
+                    b.joiner
+                ],
+                "{bytes:?}"
+            );
         }
     }
 
