@@ -1113,18 +1113,32 @@ struct Tag {
 
 /// Every tag of the site's articles and troubleshooters, by URL slug
 /// (spellings that make the same slug are one tag; the first one names it).
-fn collect_tags(site: &Site, base_path: &str) -> Vec<Tag> {
-    let mut out: std::collections::BTreeMap<String, Tag> = std::collections::BTreeMap::new();
-    let mut add = |tag: &str, index: usize, tree: bool| {
-        let t = out.entry(link::tag_slug(tag)).or_insert_with(|| Tag {
-            link: LinkItem {
-                title: tag.to_string(),
-                url: format!("{base_path}{}", link::tag_path(tag)),
-                description: String::new(),
-            },
-            articles: Vec::new(),
-            trees: Vec::new(),
+fn collect_tags<'a>(site: &'a Site, base_path: &str) -> Vec<Tag> {
+    // By slug; each spelling is looked up once (a site has tens of tags
+    // on thousands of pages), and the first spelling seen names the tag.
+    let mut tags: Vec<(String, Tag)> = Vec::new();
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    let mut by_spelling: HashMap<&'a str, usize> = HashMap::new();
+    let mut add = |tag: &'a str, index: usize, tree: bool| {
+        let at = *by_spelling.entry(tag).or_insert_with(|| {
+            let slug = link::tag_slug(tag);
+            *by_slug.entry(slug.clone()).or_insert_with(|| {
+                tags.push((
+                    slug,
+                    Tag {
+                        link: LinkItem {
+                            title: tag.to_string(),
+                            url: format!("{base_path}{}", link::tag_path(tag)),
+                            description: String::new(),
+                        },
+                        articles: Vec::new(),
+                        trees: Vec::new(),
+                    },
+                ));
+                tags.len() - 1
+            })
         });
+        let t = &mut tags[at].1;
         let list = if tree { &mut t.trees } else { &mut t.articles };
         // A page lists each article once, even if it repeats a tag.
         if list.last() != Some(&index) {
@@ -1141,7 +1155,8 @@ fn collect_tags(site: &Site, base_path: &str) -> Vec<Tag> {
             add(tag, i, true);
         }
     }
-    out.into_values().collect()
+    tags.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    tags.into_iter().map(|(_, tag)| tag).collect()
 }
 
 /// Serializes JSON for a `<script type="application/ld+json">` block:

@@ -600,6 +600,9 @@ pub fn pointers(site: &Site, base: &str) -> HashMap<String, Vec<LinkItem>> {
                     slugs.extend(body.links.iter().filter_map(|l| linked_article(&l.dest)));
                 }
             }
+            if slugs.is_empty() {
+                continue; // most steps lead to no article
+            }
             let (heading, _) = node_heading(tree, node);
             let item = LinkItem {
                 title: format!("{} › {heading}", tree.title),
