@@ -416,10 +416,11 @@ pub(crate) fn index(site: &Site, input: SearchInput, sink: &Sink) -> anyhow::Res
     crate::timing("search: stemmed");
     // The terms go into postings; the metadata stays for docs chunks.
     let terms: Vec<DocTerms> = docs
-        .iter_mut()
-        .map(|d| std::mem::take(&mut d.terms))
+        .par_iter_mut()
+        .map(|d| stems.merge(&std::mem::take(&mut d.terms)))
         .collect();
-    let postings = postings::build(terms, &stems.of_word, stems.stems.len());
+    crate::timing("search: terms by stem");
+    let postings = postings::build(terms, stems.stems.len());
     crate::timing("search: postings scored");
     let tops = top_lists(&postings, &stems.stems);
     let mut in_tops = vec![false; docs.len()];
@@ -576,6 +577,26 @@ impl Stems {
             })
             .collect();
         Stems { of_word, stems }
+    }
+
+    /// A doc's terms by stem rather than by surface word: the words of
+    /// one stem ("connect", "connected") add up.
+    fn merge(&self, terms: &DocTerms) -> DocTerms {
+        let mut merged: Vec<(u32, [u8; 4])> = terms
+            .iter()
+            .map(|(word, tf)| (self.of_word[word as usize], tf))
+            .collect();
+        merged.sort_unstable_by_key(|(stem, _)| *stem);
+        merged.dedup_by(|next, kept| {
+            if next.0 != kept.0 {
+                return false;
+            }
+            for f in 0..4 {
+                kept.1[f] = kept.1[f].saturating_add(next.1[f]);
+            }
+            true
+        });
+        DocTerms::new(&merged, terms.lengths)
     }
 
     /// Every word some doc uses: its id, itself, its stem id.
@@ -1047,8 +1068,10 @@ mod tests {
             .iter()
             .position(|s| s == "sync")
             .expect("a stem") as u32;
-        let terms: Vec<DocTerms> = docs.into_iter().map(|d| d.terms).collect();
-        let postings = postings::build(terms, &stems.of_word, stems.stems.len());
+        let merged: Vec<DocTerms> = docs.iter().map(|d| stems.merge(&d.terms)).collect();
+        let of_sync = |d: &DocTerms| d.iter().find(|(s, _)| *s == sync).map(|t| t.1);
+        assert_eq!(of_sync(&merged[2]), Some([0, 0, 0, 2]), "syncing + sync");
+        let postings = postings::build(merged, stems.stems.len());
         let sync: Vec<(u32, u8)> = postings[sync as usize].deltas().collect();
         assert_eq!((sync[0].0, sync[1].0), (1, 1), "doc ids 1 and 2 as deltas");
         assert!(sync[0].1 > sync[1].1, "a title match outranks a body match");

@@ -83,32 +83,17 @@ impl Postings {
     }
 }
 
-/// The postings of each of `stems` stem ids, from every doc's terms by
-/// surface word (in doc id order) and each word's stem (`stem_of`, by
-/// word id): the words of one stem ("connect", "connected") add up.
-/// Impacts are BM25F scores scaled so the site's best is 255; the terms
-/// are dropped as their doc is indexed.
-pub(crate) fn build(docs: Vec<DocTerms>, stem_of: &[u32], stems: usize) -> Vec<Postings> {
+/// The postings of each of `stems` stem ids, from every doc's terms (by
+/// stem id, in doc id order). Impacts are BM25F scores scaled so the
+/// site's best is 255; the terms are dropped as their doc is indexed.
+pub(crate) fn build(docs: Vec<DocTerms>, stems: usize) -> Vec<Postings> {
     let n = docs.len().max(1) as f32;
-    // How many docs hold each stem, counted on each thread and summed.
-    let df = docs
-        .par_iter()
-        .fold(
-            || (ByStem::new(stems), vec![0u32; stems]),
-            |(mut by_stem, mut df), d| {
-                by_stem.merge(d, stem_of, |stem, _| df[stem as usize] += 1);
-                (by_stem, df)
-            },
-        )
-        .map(|(_, df)| df)
-        .reduce_with(|mut a, b| {
-            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
-            a
-        })
-        .unwrap_or_else(|| vec![0; stems]);
-    // Summed in doc order: the same floats whatever the threads.
+    let mut df = vec![0u32; stems];
     let mut average = [0f32; 4];
     for d in &docs {
+        for (stem, _) in d.iter() {
+            df[stem as usize] += 1;
+        }
         for (sum, length) in average.iter_mut().zip(d.lengths) {
             *sum += length as f32;
         }
@@ -145,24 +130,20 @@ pub(crate) fn build(docs: Vec<DocTerms>, stem_of: &[u32], stems: usize) -> Vec<P
     // which scales them all, then to be stored as impacts.
     let max = docs
         .par_iter()
-        .fold(
-            || (ByStem::new(stems), f32::MIN_POSITIVE),
-            |(mut by_stem, mut max), d| {
-                let norm = norms(d);
-                by_stem.merge(d, stem_of, |stem, tf| max = max.max(bm25(&norm, stem, &tf)));
-                (by_stem, max)
-            },
-        )
-        .map(|(_, max)| max)
+        .map(|d| {
+            let norm = norms(d);
+            d.iter()
+                .map(|(stem, tf)| bm25(&norm, stem, &tf))
+                .fold(f32::MIN_POSITIVE, f32::max)
+        })
         .reduce(|| f32::MIN_POSITIVE, f32::max);
     let mut postings = vec![Postings::default(); stems];
-    let mut by_stem = ByStem::new(stems);
     for (doc, d) in docs.into_iter().enumerate() {
         let norm = norms(&d);
-        by_stem.merge(&d, stem_of, |stem, tf| {
+        for (stem, tf) in d.iter() {
             let impact = round_positive(bm25(&norm, stem, &tf) / max * 255.0);
             postings[stem as usize].push(doc as u32, impact.clamp(1, 255) as u8);
-        });
+        }
     }
     postings.par_iter_mut().for_each(|p| {
         if p.len() > MAX_POSTINGS {
@@ -170,42 +151,6 @@ pub(crate) fn build(docs: Vec<DocTerms>, stem_of: &[u32], stems: usize) -> Vec<P
         }
     });
     postings
-}
-
-/// Adds up a doc's counts of the words of each stem: the counts by stem
-/// id, and the stems met, to read and clear them by.
-struct ByStem {
-    counts: Vec<[u8; 4]>,
-    met: Vec<u32>,
-}
-
-impl ByStem {
-    fn new(stems: usize) -> ByStem {
-        ByStem {
-            counts: vec![[0; 4]; stems],
-            met: Vec::new(),
-        }
-    }
-
-    /// Calls `f` with each stem of `d` (in the order first met) and its
-    /// counts per field: the sums of its words', saturating at 255 as the
-    /// words' own do (so in any order, the same).
-    fn merge(&mut self, d: &DocTerms, stem_of: &[u32], mut f: impl FnMut(u32, [u8; 4])) {
-        for (word, tf) in d.iter() {
-            let stem = stem_of[word as usize];
-            let sum = &mut self.counts[stem as usize];
-            // A term has some count: a stem met is never all zero.
-            if *sum == [0; 4] {
-                self.met.push(stem);
-            }
-            for (sum, n) in sum.iter_mut().zip(tf) {
-                *sum = sum.saturating_add(n);
-            }
-        }
-        for stem in self.met.drain(..) {
-            f(stem, std::mem::take(&mut self.counts[stem as usize]));
-        }
-    }
 }
 
 /// `x.round() as u32` for `0 <= x < 2^23`, without a call to libm's
@@ -260,34 +205,13 @@ mod tests {
     }
 
     #[test]
-    fn words_of_one_stem_add_up_per_field_and_saturate() {
-        // Words 0 and 2 share stem 0; word 1 is stem 1.
-        let d = DocTerms::new(
-            &[(2, [0, 0, 0, 200]), (1, [1, 0, 0, 0]), (0, [3, 0, 0, 100])],
-            [0; 4],
-        );
-        let mut by_stem = ByStem::new(2);
-        let mut seen = Vec::new();
-        by_stem.merge(&d, &[0, 1, 0], |stem, tf| seen.push((stem, tf)));
-        assert_eq!(seen, [(0, [3, 0, 0, 255]), (1, [1, 0, 0, 0])]);
-        // Nothing is left over for the next doc.
-        let mut again = Vec::new();
-        by_stem.merge(
-            &DocTerms::new(&[(1, [0, 0, 0, 1])], [0; 4]),
-            &[0, 1, 0],
-            |s, tf| again.push((s, tf)),
-        );
-        assert_eq!(again, [(1, [0, 0, 0, 1])]);
-    }
-
-    #[test]
     fn a_title_match_outranks_a_body_match_and_the_best_is_255() {
         let docs = vec![
             DocTerms::new(&[(0, [1, 0, 0, 0])], [2, 0, 0, 1]),
             DocTerms::new(&[(1, [0, 0, 0, 1])], [1, 0, 0, 1]),
             DocTerms::new(&[(0, [0, 0, 0, 1]), (1, [0, 0, 0, 2])], [1, 0, 0, 5]),
         ];
-        let postings = build(docs, &[0, 1], 2);
+        let postings = build(docs, 2);
         let zero: Vec<_> = postings[0].docs().collect();
         assert_eq!(zero.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 2]);
         assert!(zero[0].1 > zero[1].1, "{zero:?}");
