@@ -350,7 +350,7 @@ fn run(source: &str, origin: Origin, settings: &Settings, want: Want) -> Rendere
         .any(|(e, _)| matches!(e, Event::Start(Tag::Table(_))));
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     if has_table {
-        html = align_with_classes(&html);
+        html = align_with_classes(html);
     }
     footnotes.finish(&mut html, &mut used_ids, &mut out.heading_ids);
     out.html = html;
@@ -417,11 +417,15 @@ fn code_block(code: &str, language: &str) -> String {
 
 /// pulldown-cmark aligns table cells with `style="text-align: …"`, which
 /// `Content-Security-Policy: default-src 'self'` blocks: classes instead.
-/// One pass over the page's HTML (this runs for every table).
-fn align_with_classes(html: &str) -> String {
+/// One pass over the page's HTML (this runs for every table); a page
+/// whose tables align nothing is returned as it is, not copied.
+fn align_with_classes(html: String) -> String {
     const STYLE: &str = " style=\"text-align: ";
+    if !html.contains(STYLE) {
+        return html;
+    }
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(at) = rest.find(STYLE) {
         let after = &rest[at + STYLE.len()..];
         let side = ["left", "center", "right"]
