@@ -447,7 +447,16 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
     crate::timing("load: articles kept");
     let results: Vec<_> = tree_files
         .par_iter()
-        .map(|file| read_and(read, file, |text| tree::load(file, text, &settings)))
+        .map(|file| {
+            read_and(read, file, |text| {
+                let (mut tree, diagnostics) = tree::load(file, text, &settings);
+                // Translations are checked for freshness against it.
+                if let Some(t) = tree.as_mut().filter(|_| multilingual) {
+                    t.text_hash = crate::load::translation::tree_hash(text);
+                }
+                (tree, diagnostics)
+            })
+        })
         .collect();
     let mut trees = Vec::new();
     for (file, (text, (tree, diagnostics))) in tree_files.into_iter().zip(results) {

@@ -35,7 +35,9 @@ pub struct Tree {
     pub scenarios: Vec<Scenario>,
     /// A translation's `source:`: the hash of the source it was made from.
     pub source_stamp: Option<Located<String>>,
-    /// The hash of this tree's translatable text (see `load::translation`).
+    /// The hash of this tree's translatable text (see `load::translation`),
+    /// set by loading for a source in a site with other languages; empty
+    /// otherwise (nothing compares it).
     pub text_hash: String,
     /// The page shows another language's text: no translation exists.
     pub fallback: bool,
@@ -495,7 +497,7 @@ pub fn load(file: &Path, text: &str, settings: &Settings) -> (Option<Tree>, Vec<
         node_index,
         scenarios,
         source_stamp,
-        text_hash: crate::load::translation::tree_hash(text),
+        text_hash: String::new(),
         fallback: false,
     };
     check_structure(&tree, &mut r);
