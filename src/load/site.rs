@@ -599,11 +599,13 @@ fn list_files(
     if !base.exists() {
         return Ok(Vec::new());
     }
+    // Walked in the folders' own order, then sorted once by a key that
+    // orders as the paths' components do: a walk sorting each folder by
+    // name asked every entry its name (parsing its path) at each of the
+    // sort's comparisons, most of the listing's time at 10,000 articles.
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&base)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    let mut symlinks = Vec::new();
+    for entry in walkdir::WalkDir::new(&base).follow_links(false) {
         let entry = entry.with_context(|| format!("failed to list `{}`", base.display()))?;
         let rel = entry
             .path()
@@ -611,24 +613,103 @@ fn list_files(
             .unwrap_or(entry.path())
             .to_path_buf();
         if entry.path_is_symlink() {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "W-FILE-SYMLINK",
-                    &rel,
-                    Pos::default(),
-                    "symbolic link not followed",
-                )
-                .with_help("copy the file into the site instead of linking to it"),
-            );
+            symlinks.push((sort_key(&rel), rel));
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
+        // The name's extension, read off its bytes (a hidden file is skipped).
+        let name = entry.file_name().as_encoded_bytes();
+        let extension = name.rsplit(|b| *b == b'.').next().unwrap_or_default();
         if entry.file_type().is_file()
-            && !name.starts_with('.')
-            && entry.path().extension().is_some_and(|e| e == ext)
+            && !name.starts_with(b".")
+            && name.len() > extension.len()
+            && extension == ext.as_bytes()
         {
-            files.push(rel);
+            files.push((sort_key(&rel), rel));
         }
     }
-    Ok(files)
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    symlinks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    diagnostics.extend(symlinks.into_iter().map(|(_, rel)| {
+        Diagnostic::warning(
+            "W-FILE-SYMLINK",
+            &rel,
+            Pos::default(),
+            "symbolic link not followed",
+        )
+        .with_help("copy the file into the site instead of linking to it")
+    }));
+    Ok(files.into_iter().map(|(_, rel)| rel).collect())
+}
+
+/// Bytes that sort as `path` does, component by component: the
+/// components joined by a zero byte, which sorts below every byte a name
+/// holds (so `a/z` comes before `a-b`, as `a` does).
+fn sort_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len());
+    for (i, part) in path.components().enumerate() {
+        if i > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(part.as_os_str().as_encoded_bytes());
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_listed_in_the_order_of_a_walk_sorted_by_name() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let root = temp.path();
+        let names = [
+            "a/z.md",
+            "a/x/y.md",
+            "a-b/c.md",
+            "a.md",
+            "b.md",
+            "a/B.md",
+            "a/b.md",
+            "é.md",
+            "a/.hidden.md",
+            "a/notes.txt",
+            "a/md",
+            "a/c.MD",
+            "ab/a.md",
+        ];
+        for name in names {
+            let path = root.join(ARTICLES_DIR).join(name);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
+            std::fs::write(&path, "x").expect("file");
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            root.join(ARTICLES_DIR).join("b.md"),
+            root.join(ARTICLES_DIR).join("a/link.md"),
+        )
+        .expect("symlink");
+        let mut diagnostics = Vec::new();
+        let listed = list_files(root, ARTICLES_DIR, "md", &mut diagnostics).expect("lists");
+        // What a walk sorting each folder by name gives.
+        let walked: Vec<PathBuf> = walkdir::WalkDir::new(root.join(ARTICLES_DIR))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.')
+            })
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| {
+                e.path()
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .to_path_buf()
+            })
+            .collect();
+        assert_eq!(listed, walked);
+        assert_eq!(listed.len(), 9);
+        #[cfg(unix)]
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    }
 }
