@@ -307,15 +307,20 @@ impl<'a> Renderer<'a> {
             footer_html,
             ..ctx
         };
-        let pointers = trees::pointers(site, &base_path);
         let has_tag_pages = ["tags.html", "tag.html"]
             .iter()
             .all(|t| theme.tera.get_template_names().any(|n| n == *t));
-        let tags = if has_tag_pages {
-            collect_tags(site, &base_path)
-        } else {
-            Vec::new()
-        };
+        // Side by side: this runs before any page, where a core would wait.
+        let (pointers, tags) = rayon::join(
+            || trees::pointers(site, &base_path),
+            || {
+                if has_tag_pages {
+                    collect_tags(site, &base_path)
+                } else {
+                    Vec::new()
+                }
+            },
+        );
         let site_value = tera::Value::try_from_serializable(&ctx).context("template context")?;
         Ok(Renderer {
             site,
