@@ -477,7 +477,16 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
     }
 
     crate::timing("load: trees read");
-    articles.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
+    // Each category's rank is looked up once per article, not at every
+    // comparison (the sort is serial: a core waits on it).
+    let mut ranked: Vec<(usize, _)> = articles
+        .into_iter()
+        .map(|pair| (category_rank(&config, &pair.0.category.value), pair))
+        .collect();
+    ranked.sort_by(|(rank_a, (a, _)), (rank_b, (b, _))| {
+        (rank_a, a.order, &a.title, &a.slug).cmp(&(rank_b, b.order, &b.title, &b.slug))
+    });
+    let articles: Vec<_> = ranked.into_iter().map(|(_, pair)| pair).collect();
     trees.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     let (articles, terms) = articles.into_iter().unzip();
     let mut site = Site::new(config, articles, trees, read.clone(), settings);
