@@ -13,8 +13,8 @@ use crate::base::diagnostic::{Diagnostic, Pos};
 use crate::load::article::{Article, Role};
 use crate::load::config::{LanguageConfig, SiteConfig};
 use crate::load::site::{
-    Availability, BuildOptions, Files, Known, Lang, LangInfo, SearchInput, Site, article_key,
-    read_and, read_article, tree_key,
+    Availability, BuildOptions, Files, Known, Lang, LangInfo, SearchInput, Site, read_and,
+    read_article, sort_articles, tree_key,
 };
 use crate::load::translation::{self, Status, TranslationState};
 use crate::load::tree;
@@ -346,7 +346,7 @@ fn load_one(
         }
     }
 
-    list.sort_by(|(a, _), (b, _)| article_key(&config, a).cmp(&article_key(&config, b)));
+    sort_articles(&config, &mut list);
     tree_list.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     let (articles, terms): (Vec<Box<Article>>, Vec<_>) = list.into_iter().unzip();
     let mut site = Site::new(config, articles, tree_list, read.clone(), settings);

@@ -477,16 +477,7 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
     }
 
     crate::timing("load: trees read");
-    // Each category's rank is looked up once per article, not at every
-    // comparison (the sort is serial: a core waits on it).
-    let mut ranked: Vec<(usize, _)> = articles
-        .into_iter()
-        .map(|pair| (category_rank(&config, &pair.0.category.value), pair))
-        .collect();
-    ranked.sort_by(|(rank_a, (a, _)), (rank_b, (b, _))| {
-        (rank_a, a.order, &a.title, &a.slug).cmp(&(rank_b, b.order, &b.title, &b.slug))
-    });
-    let articles: Vec<_> = ranked.into_iter().map(|(_, pair)| pair).collect();
+    sort_articles(&config, &mut articles);
     trees.sort_by(|a, b| tree_key(&config, a).cmp(&tree_key(&config, b)));
     let (articles, terms) = articles.into_iter().unzip();
     let mut site = Site::new(config, articles, trees, read.clone(), settings);
@@ -511,12 +502,26 @@ fn load_from(sources: Sources, read: &Files, options: &BuildOptions) -> Loaded {
 /// Where an article sorts: by category (in `site.yaml` order), then
 /// `order`, then title, then slug.
 pub fn article_key<'a>(config: &SiteConfig, a: &'a Article) -> (usize, i64, &'a str, &'a str) {
-    (
-        category_rank(config, &a.category.value),
-        a.order,
-        &a.title,
-        &a.slug,
-    )
+    key_at_rank(category_rank(config, &a.category.value), a)
+}
+
+/// [`article_key`] with the category's rank already looked up.
+fn key_at_rank(rank: usize, a: &Article) -> (usize, i64, &str, &str) {
+    (rank, a.order, &a.title, &a.slug)
+}
+
+/// Sorts loaded articles by [`article_key`], each category's rank looked
+/// up once per article rather than at every comparison (the sort runs on
+/// one core while the other waits).
+pub(crate) fn sort_articles<T>(config: &SiteConfig, list: &mut Vec<(Box<Article>, T)>) {
+    let mut ranked: Vec<(usize, (Box<Article>, T))> = std::mem::take(list)
+        .into_iter()
+        .map(|pair| (category_rank(config, &pair.0.category.value), pair))
+        .collect();
+    ranked.sort_by(|(rank_a, (a, _)), (rank_b, (b, _))| {
+        key_at_rank(*rank_a, a).cmp(&key_at_rank(*rank_b, b))
+    });
+    list.extend(ranked.into_iter().map(|(_, pair)| pair));
 }
 
 /// Where a tree sorts: the same order as articles.
@@ -625,7 +630,8 @@ fn list_files(
             symlinks.push((sort_key(&rel), rel));
             continue;
         }
-        // The name's extension, read off its bytes (a hidden file is skipped).
+        // The name's extension, read off its bytes: `x.md`, not a file
+        // named `md` (a hidden file is skipped).
         let name = entry.file_name().as_encoded_bytes();
         let extension = name.rsplit(|b| *b == b'.').next().unwrap_or_default();
         if entry.file_type().is_file()

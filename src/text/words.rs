@@ -667,13 +667,13 @@ impl Analyser {
             }
             let end = buffer.len();
             buffer.push_str(PADDING);
-            let words = (&buffer[..end], text.is_ascii());
+            let ascii = text.is_ascii();
             // Titles keep their stop words: a copy of the loop of its own,
             // so the others' have no test for it.
             lengths[field] = if field == 0 {
-                self.count_field::<true>(seen, words, &buffer, field, &mut touched)
+                self.count_field::<true>(seen, &buffer, end, ascii, field, &mut touched)
             } else {
-                self.count_field::<false>(seen, words, &buffer, field, &mut touched)
+                self.count_field::<false>(seen, &buffer, end, ascii, field, &mut touched)
             };
         }
         seen.buffer = buffer;
@@ -686,23 +686,24 @@ impl Analyser {
         DocTerms::new(&terms, lengths)
     }
 
-    /// Counts the words of one field, `(text, is ASCII)`, which lies in
-    /// `padded` with [`PADDING`] after it, into `seen.counts`, noting
-    /// each id first counted in the doc after the `touched` noted before.
-    /// Returns the field's length.
+    /// Counts the words of one field, the first `end` bytes of `padded`
+    /// ([`PADDING`] follows them; `ascii` if the original text was), into
+    /// `seen.counts`, noting each id first counted in the doc after the
+    /// `touched` noted before. Returns the field's length.
     #[inline(always)]
     fn count_field<const TITLE: bool>(
         &self,
         seen: &mut Seen,
-        (text, ascii): (&str, bool),
         padded: &str,
+        end: usize,
+        ascii: bool,
         field: usize,
         touched: &mut usize,
     ) -> u32 {
         let bytes = padded.as_bytes();
         let mut length = 0;
         let mut noted = *touched;
-        split_words(text, ascii, |word| {
+        split_words(&padded[..end], ascii, |word| {
             let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
             let key = ShortWords::key_in(bytes, start, word.len());
             let known = match key {
